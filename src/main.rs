@@ -1,0 +1,25 @@
+//! baogao (报告): YAML report → print-ready, archival PDF.
+//! `main` only parses arguments and dispatches; see `cmd/`.
+
+mod cli;
+mod cmd;
+mod report;
+mod typeset;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cmd::Outcome;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let outcome = match &cli.command {
+        cli::Command::Build(args) => cmd::build::run(args),
+    };
+    match outcome {
+        Outcome::Success => ExitCode::SUCCESS,
+        Outcome::ReportError => ExitCode::from(1),
+        Outcome::OutputError => ExitCode::from(3),
+    }
+}

@@ -1,0 +1,324 @@
+//! Loading a report folder: YAML → model → resolved [`Document`], collecting
+//! every problem with its place instead of stopping at the first.
+
+use indexmap::IndexMap;
+
+use super::document::{Appendix, Date, Document, Meta, Section};
+use super::folder::{Folder, FolderError};
+use super::metrics::{Callout, Metrics};
+use super::model::{self, Metric, MetricsSource, Paper, TableSpec};
+use super::problem::{Problem, SourceText};
+use super::table;
+use super::text::{self, Paragraph, TextError};
+
+/// The file that holds a report's structure and text.
+pub const REPORT_FILE: &str = "report.yaml";
+/// Where metrics are looked for when `report.yaml` names none.
+pub const METRICS_FILE: &str = "metrics.yaml";
+
+/// Loads and resolves the report in `folder`.
+pub fn load(folder: &Folder) -> Result<Document, Vec<Problem>> {
+    let source = read_text(folder, REPORT_FILE).map_err(|p| vec![p])?;
+    let report: model::Report = parse_yaml(REPORT_FILE, &source).map_err(|p| vec![p])?;
+    let src = SourceText {
+        file: REPORT_FILE,
+        text: &source,
+    };
+    let (metrics, mut problems) = load_metrics(folder, &report, &src)?;
+    let mut resolver = Resolve {
+        folder,
+        metrics: &metrics,
+        src,
+        problems: Vec::new(),
+    };
+    let document = resolver.document(&report);
+    problems.append(&mut resolver.problems);
+    if problems.is_empty() {
+        Ok(document)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Reads a text file of the report: UTF-8, not empty.
+pub fn read_text(folder: &Folder, file: &str) -> Result<String, Problem> {
+    let bytes = folder.read(file).map_err(|e| folder_problem(file, &e))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let text = String::from_utf8(bytes.to_vec()).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        Problem::new(
+            file,
+            None,
+            format!("`{file}` is not UTF-8 text (invalid byte at offset {at})"),
+        )
+        .hint("save the file as UTF-8 (in Notepad: Save As → Encoding: UTF-8)")
+    })?;
+    if text.trim().is_empty() {
+        return Err(Problem::new(file, None, format!("`{file}` is empty"))
+            .hint("see the README for a minimal report"));
+    }
+    Ok(text)
+}
+
+/// A problem about a file the report names (or is made of).
+pub fn folder_problem(file: &str, e: &FolderError) -> Problem {
+    Problem::new(file, None, e.to_string()).hint(e.hint())
+}
+
+fn parse_yaml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, Problem> {
+    serde_yaml::from_str(text).map_err(|e| {
+        let range = e.location().map(|l| {
+            let i = l.index().min(text.len());
+            i..(i + 1).min(text.len()).max(i)
+        });
+        Problem::new(
+            file,
+            range,
+            e.to_string().replace(" at line", "\n  at line"),
+        )
+        .hint("check the indentation and the `key: value` form around that spot")
+    })
+}
+
+/// The metrics from `metrics:` (a file or inline) or from `metrics.yaml`.
+fn load_metrics(
+    folder: &Folder,
+    report: &model::Report,
+    src: &SourceText,
+) -> Result<(Metrics, Vec<Problem>), Vec<Problem>> {
+    let file = match &report.metrics {
+        Some(MetricsSource::Inline(map)) => {
+            let metrics = Metrics::new(map.clone(), report.number_grouping);
+            let problems = metrics.check(src);
+            return Ok((metrics, problems));
+        }
+        Some(MetricsSource::File(path)) => path.as_str(),
+        None if folder.exists(METRICS_FILE) => METRICS_FILE,
+        None => {
+            return Ok((
+                Metrics::new(IndexMap::new(), report.number_grouping),
+                Vec::new(),
+            ));
+        }
+    };
+    let text = read_text(folder, file).map_err(|mut p| {
+        if report.metrics.is_some() {
+            // Point at `metrics:` in report.yaml, where the path was written.
+            p = Problem {
+                file: src.file.into(),
+                range: src.find(file),
+                ..p
+            };
+        }
+        vec![p]
+    })?;
+    let map: IndexMap<String, Metric> = parse_yaml(file, &text).map_err(|p| vec![p])?;
+    let metrics = Metrics::new(map, report.number_grouping);
+    let problems = metrics.check(&SourceText { file, text: &text });
+    Ok((metrics, problems))
+}
+
+/// Resolves the model into a document, gathering problems as it goes.
+struct Resolve<'a> {
+    folder: &'a Folder,
+    metrics: &'a Metrics,
+    src: SourceText<'a>,
+    problems: Vec<Problem>,
+}
+
+impl Resolve<'_> {
+    fn document(&mut self, r: &model::Report) -> Document {
+        let meta = self.meta(r);
+        Document {
+            meta,
+            summary: self.text(r.summary.as_deref()),
+            sections: r.sections.iter().map(|s| self.section(s)).collect(),
+            appendix: r.appendix.iter().map(|a| self.appendix(a)).collect(),
+        }
+    }
+
+    fn meta(&mut self, r: &model::Report) -> Meta {
+        if let Some(template) = r.template.as_deref().filter(|t| *t != "report") {
+            self.problems.push(
+                self.src
+                    .problem_at(
+                        template,
+                        format!("template `{template}` is not available in this version of baogao"),
+                    )
+                    .hint("remove `template:` to use the built-in `report` template"),
+            );
+        }
+        let (lang, region) = split_language(r.language.as_deref().unwrap_or("zh-CN"));
+        Meta {
+            title: r.title.clone(),
+            subtitle: r.subtitle.clone(),
+            author: r.author.clone(),
+            date: r.date.as_deref().and_then(|d| self.date(d)),
+            keywords: r.keywords.clone(),
+            lang,
+            region,
+            paper: paper_name(r.paper.unwrap_or(Paper::A4)),
+        }
+    }
+
+    fn date(&mut self, text: &str) -> Option<Date> {
+        let parsed = parse_date(text);
+        if parsed.is_none() {
+            self.problems.push(
+                self.src
+                    .problem_at(text, format!("`date: {text}` is not a date"))
+                    .hint("write it as YYYY-MM-DD, e.g. `date: 2022-01-25`"),
+            );
+        }
+        parsed
+    }
+
+    fn section(&mut self, s: &model::Section) -> Section {
+        Section {
+            title: s.title.clone(),
+            highlights: self.callouts(&s.highlights),
+            body: self.text(s.body.as_deref()),
+            subsections: s
+                .subsections
+                .iter()
+                .map(|sub| Section {
+                    title: sub.title.clone(),
+                    highlights: self.callouts(&sub.highlights),
+                    body: self.text(sub.body.as_deref()),
+                    subsections: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    fn appendix(&mut self, a: &model::AppendixEntry) -> Appendix {
+        if a.table.is_some() && a.body.is_some() {
+            self.problems.push(
+                self.src
+                    .problem_at(
+                        &a.title,
+                        format!("appendix `{}` has both `table` and `body`", a.title),
+                    )
+                    .hint("an appendix entry holds one of them: split it into two entries"),
+            );
+        }
+        Appendix {
+            title: a.title.clone(),
+            note: self.text(a.note.as_deref()),
+            body: self.text(a.body.as_deref()),
+            table: a.table.as_ref().and_then(|t| self.table(t)),
+        }
+    }
+
+    fn table(&mut self, spec: &TableSpec) -> Option<table::Table> {
+        let result = match spec {
+            TableSpec::Metrics { metrics } => {
+                table::of_metrics(self.metrics, metrics).map_err(|e| self.located(e))
+            }
+            TableSpec::Inline { columns, rows } => {
+                table::of_rows(columns, rows, self.metrics).map_err(|e| self.located(e))
+            }
+            TableSpec::Csv { csv } => self
+                .folder
+                .read(csv)
+                .map_err(|e| Problem {
+                    range: self.src.find(csv),
+                    ..folder_problem(REPORT_FILE, &e)
+                })
+                .and_then(|bytes| table::of_csv(csv, &bytes, self.metrics)),
+        };
+        result.map_err(|p| self.problems.push(p)).ok()
+    }
+
+    fn text(&mut self, text: Option<&str>) -> Vec<Paragraph> {
+        let Some(text) = text else { return Vec::new() };
+        text::parse(text, self.metrics)
+            .map_err(|e| self.problems.push(self.located(e)))
+            .unwrap_or_default()
+    }
+
+    fn callouts(&mut self, ids: &[String]) -> Vec<Callout> {
+        ids.iter()
+            .filter_map(|id| {
+                self.metrics
+                    .callout(id)
+                    .map_err(|e| self.problems.push(self.located(e)))
+                    .ok()
+            })
+            .collect()
+    }
+
+    /// A text error, placed where its snippet stands in report.yaml.
+    fn located(&self, e: TextError) -> Problem {
+        Problem {
+            hints: e.hints,
+            ..self.src.problem_at(&e.snippet, e.message)
+        }
+    }
+}
+
+/// `zh-Hans-CN` → (`zh`, `CN`).
+fn split_language(tag: &str) -> (String, Option<String>) {
+    let mut parts = tag.split(['-', '_']);
+    let lang = parts.next().unwrap_or("zh").to_ascii_lowercase();
+    let region = parts.find(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_alphabetic()));
+    (lang, region.map(|r| r.to_ascii_uppercase()))
+}
+
+fn paper_name(paper: Paper) -> &'static str {
+    match paper {
+        Paper::A4 => "a4",
+        Paper::A5 => "a5",
+        Paper::B5 => "iso-b5",
+        Paper::A3 => "a3",
+        Paper::UsLetter => "us-letter",
+    }
+}
+
+/// `2022-01-25` → a date, checking the day exists.
+fn parse_date(text: &str) -> Option<Date> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year: i32 = parts.next()?.parse().ok()?;
+    let month: u8 = parts.next()?.parse().ok()?;
+    let day: u8 = parts.next()?.parse().ok()?;
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    let valid =
+        (1..=12).contains(&month) && day >= 1 && day <= *days.get(usize::from(month) - 1)?;
+    valid.then_some(Date { year, month, day })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert!(parse_date("2022-01-25").is_some());
+        assert!(parse_date("2022-02-30").is_none());
+        assert!(parse_date("25/01/2022").is_none());
+    }
+
+    #[test]
+    fn languages() {
+        assert_eq!(split_language("zh-CN"), ("zh".into(), Some("CN".into())));
+        assert_eq!(
+            split_language("zh-Hans-CN"),
+            ("zh".into(), Some("CN".into()))
+        );
+        assert_eq!(split_language("en"), ("en".into(), None));
+    }
+}

@@ -1,0 +1,16 @@
+//! Reports: the format's model, loading with located problems, and the
+//! resolved document handed to the templates. Knows nothing of typst.
+
+pub mod document;
+pub mod folder;
+mod load;
+mod metrics;
+pub mod model;
+mod number;
+pub mod problem;
+mod table;
+pub mod text;
+
+pub use folder::Folder;
+pub use load::{REPORT_FILE, load};
+pub use problem::Problem;

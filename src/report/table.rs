@@ -1,0 +1,342 @@
+//! Appendix tables: of metrics, of inline rows, or of a CSV file.
+
+use serde::Serialize;
+
+use super::metrics::Metrics;
+use super::model::{Cell, MetricSelection};
+use super::number;
+use super::problem::Problem;
+use super::text::{self, Paragraph, Resolver, TextError};
+
+/// A table as the template draws it.
+#[derive(Debug, Serialize)]
+pub struct Table {
+    /// `metrics` (fixed columns) or `data` (rows or CSV).
+    pub kind: &'static str,
+    pub columns: Vec<String>,
+    /// Per column: right-align it (all its cells are numbers).
+    pub numeric: Vec<bool>,
+    pub rows: Vec<Row>,
+}
+
+/// A row of cells, or a group heading spanning the table.
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Row {
+    Group { title: String },
+    Cells { cells: Vec<Paragraph> },
+}
+
+const METRIC_COLUMNS: [&str; 6] = ["指标", "数值", "上年", "同比", "排名", "备注"];
+const METRIC_NUMERIC: [bool; 6] = [false, true, true, true, false, false];
+
+/// A table of the selected metrics; with `all`, grouped by `group`.
+pub fn of_metrics(metrics: &Metrics, selection: &MetricSelection) -> Result<Table, TextError> {
+    let (ids, grouped): (Vec<&str>, bool) = match selection {
+        MetricSelection::All(word) if word == "all" => {
+            (metrics.iter().map(|(id, _)| id.as_str()).collect(), true)
+        }
+        MetricSelection::All(word) => {
+            return Err(TextError {
+                message: format!("`metrics: {word}` is not a selection"),
+                hints: vec![
+                    "write `metrics: all`, a list of ids, or `metrics: {group: 名称}`".into(),
+                ],
+                snippet: word.clone(),
+            });
+        }
+        MetricSelection::List(ids) => (ids.iter().map(String::as_str).collect(), false),
+        MetricSelection::Group { group } => {
+            let ids: Vec<&str> = metrics
+                .iter()
+                .filter(|(_, m)| m.group.as_deref() == Some(group.as_str()))
+                .map(|(id, _)| id.as_str())
+                .collect();
+            if ids.is_empty() {
+                return Err(TextError {
+                    message: format!("no metric has `group: {group}`"),
+                    hints: vec!["check the group's name against metrics.yaml".into()],
+                    snippet: group.clone(),
+                });
+            }
+            (ids, false)
+        }
+    };
+    let mut rows = Vec::new();
+    for group in group_order(metrics, &ids, grouped) {
+        if let Some(title) = &group {
+            rows.push(Row::Group {
+                title: title.clone(),
+            });
+        }
+        for &id in &ids {
+            let m = metrics.get(id).ok_or_else(|| unknown(metrics, id))?;
+            if grouped && m.group != group {
+                continue;
+            }
+            rows.push(Row::Cells {
+                cells: metric_row(metrics, id)?,
+            });
+        }
+    }
+    Ok(Table {
+        kind: "metrics",
+        columns: strings(&METRIC_COLUMNS),
+        numeric: METRIC_NUMERIC.to_vec(),
+        rows,
+    })
+}
+
+/// The groups in first-seen order, ungrouped metrics last; `[None]` if the
+/// table is not grouped.
+fn group_order(metrics: &Metrics, ids: &[&str], grouped: bool) -> Vec<Option<String>> {
+    if !grouped {
+        return vec![None];
+    }
+    let mut order: Vec<Option<String>> = Vec::new();
+    for id in ids {
+        let group = metrics.get(id).and_then(|m| m.group.clone());
+        if !order.contains(&group) {
+            order.push(group);
+        }
+    }
+    order.sort_by_key(Option::is_none);
+    if order == [None] {
+        order
+    } else {
+        order
+            .into_iter()
+            .map(|g| g.or(Some("其他".into())))
+            .collect()
+    }
+}
+
+fn unknown(metrics: &Metrics, id: &str) -> TextError {
+    metrics
+        .resolve(id, None)
+        .err()
+        .unwrap_or_else(|| TextError {
+            message: format!("unknown metric `{id}`"),
+            hints: vec![],
+            snippet: id.into(),
+        })
+}
+
+fn metric_row(metrics: &Metrics, id: &str) -> Result<Vec<Paragraph>, TextError> {
+    let m = metrics.get(id).ok_or_else(|| unknown(metrics, id))?;
+    let note = match &m.note {
+        Some(note) => text::parse_inline(note, metrics)?,
+        None => Vec::new(),
+    };
+    Ok(vec![
+        plain(&m.label),
+        plain(&metrics.with_unit(m, m.value)),
+        plain(
+            &m.previous
+                .map(|p| metrics.with_unit(m, p))
+                .unwrap_or_default(),
+        ),
+        plain(
+            &metrics
+                .change(m)
+                .map(number::format_change)
+                .unwrap_or_default(),
+        ),
+        plain(m.rank.as_deref().unwrap_or("")),
+        note,
+    ])
+}
+
+/// A table of rows written in report.yaml.
+pub fn of_rows(
+    columns: &[String],
+    rows: &[Vec<Cell>],
+    resolver: &dyn Resolver,
+) -> Result<Table, TextError> {
+    let mut out = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        if row.len() != columns.len() {
+            return Err(TextError {
+                message: format!(
+                    "row {} has {} cells, but the table has {} columns",
+                    i + 1,
+                    row.len(),
+                    columns.len()
+                ),
+                hints: vec![
+                    "give every row one cell per column; write \"\" for an empty cell".into(),
+                ],
+                snippet: String::new(),
+            });
+        }
+        let cells = row
+            .iter()
+            .map(|c| text::parse_inline(&cell_text(c), resolver))
+            .collect::<Result<_, _>>()?;
+        out.push(cells);
+    }
+    Ok(finish(columns.to_vec(), out))
+}
+
+fn cell_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(s) => s.clone(),
+        Cell::Number(n) => number::format(*n, None, false),
+        Cell::Bool(b) => if *b { "是" } else { "否" }.into(),
+        Cell::Empty(()) => String::new(),
+    }
+}
+
+/// A table read from a CSV file (`file` names it in errors): first row is the
+/// header. UTF-8 with or without BOM, or GB18030 (which includes GBK).
+pub fn of_csv(file: &str, bytes: &[u8], resolver: &dyn Resolver) -> Result<Table, Problem> {
+    let text = decode(bytes).ok_or_else(|| {
+        Problem::new(
+            file,
+            None,
+            format!("`{file}` is neither UTF-8 nor GB18030 text"),
+        )
+        .hint("save the spreadsheet as \"CSV UTF-8\"")
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(h)) => h.iter().map(|s| s.trim().to_string()).collect::<Vec<_>>(),
+        Some(Err(e)) => return Err(csv_problem(file, &e)),
+        None => {
+            return Err(Problem::new(file, None, format!("`{file}` is empty"))
+                .hint("the first row must name the columns"));
+        }
+    };
+    let mut rows = Vec::new();
+    for record in records {
+        let record = record.map_err(|e| csv_problem(file, &e))?;
+        let start = record.position().map(|p| p.byte() as usize).unwrap_or(0);
+        let at = |message: String| Problem::new(file, Some(start..start + 1), message);
+        if record.len() != header.len() {
+            let line = record.position().map(|p| p.line()).unwrap_or(0);
+            return Err(at(format!(
+                "row on line {line} has {} cells, but the header has {}",
+                record.len(),
+                header.len()
+            ))
+            .hint("every row needs one cell per column (empty cells are fine: `a,,c`)"));
+        }
+        let cells = record
+            .iter()
+            .map(|c| text::parse_inline(c, resolver))
+            .collect::<Result<_, _>>()
+            .map_err(|e: TextError| {
+                let mut p = at(e.message);
+                p.hints = e.hints;
+                p
+            })?;
+        rows.push(cells);
+    }
+    Ok(finish(header, rows))
+}
+
+fn csv_problem(file: &str, e: &csv::Error) -> Problem {
+    let range = e
+        .position()
+        .map(|p| p.byte() as usize..p.byte() as usize + 1);
+    Problem::new(file, range, format!("`{file}` is not valid CSV: {e}"))
+}
+
+/// Text of a CSV: UTF-8 (BOM stripped) or else GB18030.
+fn decode(bytes: &[u8]) -> Option<String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Some(text.to_string());
+    }
+    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    (!had_errors).then(|| text.into_owned())
+}
+
+fn finish(columns: Vec<String>, rows: Vec<Vec<Paragraph>>) -> Table {
+    let numeric = (0..columns.len())
+        .map(|c| {
+            let mut cells = rows
+                .iter()
+                .map(|r| flat(&r[c]))
+                .filter(|t| !t.is_empty())
+                .peekable();
+            cells.peek().is_some() && cells.all(|t| looks_numeric(&t))
+        })
+        .collect();
+    Table {
+        kind: "data",
+        columns,
+        numeric,
+        rows: rows.into_iter().map(|cells| Row::Cells { cells }).collect(),
+    }
+}
+
+fn flat(p: &Paragraph) -> String {
+    p.iter().map(|r| r.text.as_str()).collect()
+}
+
+/// `1,234.5`, `-3`, `+17.5%` are numbers; `10.5亿元` is text.
+fn looks_numeric(text: &str) -> bool {
+    let t = text
+        .trim()
+        .trim_start_matches(['+', '-'])
+        .trim_end_matches('%')
+        .replace(',', "");
+    !t.is_empty() && t.parse::<f64>().is_ok()
+}
+
+fn plain(text: &str) -> Paragraph {
+    if text.is_empty() {
+        Vec::new()
+    } else {
+        vec![text::Run {
+            text: text.into(),
+            bold: false,
+        }]
+    }
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoMetrics;
+    impl Resolver for NoMetrics {
+        fn resolve(&self, id: &str, _: Option<&str>) -> Result<String, TextError> {
+            Err(TextError {
+                message: format!("unknown metric `{id}`"),
+                hints: vec![],
+                snippet: id.into(),
+            })
+        }
+    }
+
+    #[test]
+    fn reads_gb18030_csv_and_aligns_numbers() {
+        let (bytes, _, _) = encoding_rs::GB18030.encode("项目,金额\n微改造,21\n加装电梯,84\n");
+        let table = of_csv("t.csv", &bytes, &NoMetrics).unwrap();
+        assert_eq!(table.columns, ["项目", "金额"]);
+        assert_eq!(table.numeric, [false, true]);
+        assert_eq!(table.rows.len(), 2);
+    }
+
+    #[test]
+    fn names_the_short_row() {
+        let err = of_csv("t.csv", "a,b\n1,2\n3\n".as_bytes(), &NoMetrics).unwrap_err();
+        assert!(err.message.contains("line 3"), "{}", err.message);
+        assert_eq!(err.range, Some(8..9));
+    }
+
+    #[test]
+    fn refuses_binary() {
+        assert!(of_csv("t.csv", &[0xFF, 0xFF, 0xFF, 0x30], &NoMetrics).is_err());
+    }
+}

@@ -1,0 +1,87 @@
+//! Fonts: the bundled CJK faces, embedded in the binary (zero-copy), plus
+//! folders the user names and, only when asked, the system's fonts.
+
+use std::path::PathBuf;
+
+use typst::foundations::Bytes;
+use typst::text::{Font, FontInfo};
+use typst_kit::fonts::FontStore;
+
+/// One bundled face: a file of `fonts/` and the face's index in it.
+struct Bundled {
+    data: &'static [u8],
+    /// For a collection (TTC) the Simplified Chinese face; 0 for a single font.
+    index: u32,
+}
+
+macro_rules! bundled {
+    ($file:literal, $index:literal) => {
+        Bundled {
+            data: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/", $file)),
+            index: $index,
+        }
+    };
+}
+
+/// Only the SC faces of the Noto collections are indexed (face 2 in each
+/// TTC; a test checks the names): the JP/KR/TC/HK faces share their glyphs
+/// and would only slow the start and confuse family lookup.
+static BUNDLED: [Bundled; 6] = [
+    bundled!("NotoSerifCJK-Regular.ttc", 2),
+    bundled!("NotoSerifCJK-Bold.ttc", 2),
+    bundled!("NotoSansCJK-Regular.ttc", 2),
+    bundled!("NotoSansCJK-Bold.ttc", 2),
+    bundled!("LXGWWenKai-Regular.ttf", 0),
+    bundled!("FandolFang-Regular.otf", 0),
+];
+
+/// Where fonts come from besides the bundled ones.
+#[derive(Debug, Default, Clone)]
+pub struct FontOptions {
+    /// Folders searched for more fonts (`--font-path`).
+    pub paths: Vec<PathBuf>,
+    /// Also use the system's fonts (`--system-fonts`).
+    pub system: bool,
+}
+
+/// The fonts of a build: bundled first, then the user's.
+pub fn store(options: &FontOptions) -> FontStore {
+    let mut store = FontStore::new();
+    store.extend(bundled());
+    for path in &options.paths {
+        store.extend(typst_kit::fonts::scan(path));
+    }
+    if options.system {
+        store.extend(typst_kit::fonts::system());
+    }
+    store
+}
+
+fn bundled() -> impl Iterator<Item = (Font, FontInfo)> {
+    BUNDLED.iter().filter_map(|b| {
+        let font = Font::new(Bytes::new(b.data), b.index)?;
+        let info = font.info().clone();
+        Some((font, info))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_faces_are_the_intended_families() {
+        let families: Vec<String> = bundled().map(|(_, info)| info.family).collect();
+        assert_eq!(
+            families,
+            [
+                "Noto Serif CJK SC",
+                "Noto Serif CJK SC",
+                "Noto Sans CJK SC",
+                "Noto Sans CJK SC",
+                "LXGW WenKai",
+                "FandolFang R"
+            ]
+        );
+    }
+}

@@ -1,0 +1,31 @@
+//! The built-in templates, embedded so the binary works from any folder.
+
+/// Virtual folder the templates are served under; a report's own files live
+/// beside it at the root.
+pub const DIR: &str = "_baogao";
+
+/// Path (under [`DIR`]) and text of every embedded template file.
+static FILES: &[(&str, &str)] = &[
+    ("report.typ", include_str!("../../templates/report.typ")),
+    (
+        "lib/theme.typ",
+        include_str!("../../templates/lib/theme.typ"),
+    ),
+    (
+        "lib/components.typ",
+        include_str!("../../templates/lib/components.typ"),
+    ),
+];
+
+/// The text of an embedded template file.
+pub fn get(path: &str) -> Option<&'static str> {
+    FILES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, text)| *text)
+}
+
+/// The entry file of a template, as a path under the virtual root.
+pub fn entry(name: &str) -> String {
+    format!("/{DIR}/{name}.typ")
+}

@@ -1,0 +1,97 @@
+//! The bundled fonts: GB 2312 in the body and heading faces, rare
+//! characters through the fallback chain, no system fonts.
+
+use crate::support::*;
+
+/// The 6 763 Han characters of GB 2312 (rows 16–87).
+fn gb2312_han() -> String {
+    let mut bytes = Vec::new();
+    for row in 0xB0u8..=0xF7 {
+        for col in 0xA1u8..=0xFE {
+            if row == 0xD7 && col > 0xF9 {
+                continue; // row 55 ends at 0xD7F9
+            }
+            bytes.extend([row, col]);
+        }
+    }
+    let (text, _, errors) = encoding_rs::GB18030.decode(&bytes);
+    assert!(!errors);
+    text.into_owned()
+}
+
+/// Fonts `pdffonts` lists for pages `first..=last`.
+fn fonts_on(pdf: &std::path::Path, first: u32, last: u32) -> Option<Vec<String>> {
+    let (f, l) = (first.to_string(), last.to_string());
+    let out = tool_ok("pdffonts", &["-f", &f, "-l", &l, pdf.to_str().unwrap()])?;
+    Some(
+        out.lines()
+            .skip(2)
+            .filter_map(|l| l.split_whitespace().next())
+            .map(|n| {
+                n.split('+')
+                    .next_back()
+                    .unwrap_or(n)
+                    .trim_end_matches("-Identity-H")
+                    .to_string()
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn gb2312_renders_in_body_and_heading_faces() {
+    let han = gb2312_han();
+    assert_eq!(han.chars().count(), 6763);
+    let chars: Vec<char> = han.chars().collect();
+    let titles: String = chars
+        .chunks(150)
+        .map(|c| format!("  - title: \"{}\"\n", c.iter().collect::<String>()))
+        .collect();
+    let yaml = format!("title: 字库测试\nsummary: \"{han}\"\nsections:\n{titles}");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("gb2312");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("report.yaml"), yaml).unwrap();
+    let out = tmp.path().join("gb.pdf");
+    build_ok(&dir, &out);
+    // Body page 2 holds only summary text (and the header and footer, also
+    // in the body face): every character there is in the body face, since a
+    // missing glyph would pull in a fallback face.
+    let Some(_) = pdf_text(&out) else { return };
+    let page = (1..60)
+        .find(|&p| pdf_pages_text(&out, p, p).unwrap().ends_with("—2—"))
+        .expect("no page numbered 2");
+    let body = fonts_on(&out, page, page).unwrap();
+    assert_eq!(
+        body,
+        ["NotoSerifCJKsc-Regular"],
+        "body page uses other faces"
+    );
+    let all = fonts_on(&out, 1, 999).unwrap();
+    for font in &all {
+        assert!(
+            [
+                "NotoSerifCJKsc-Regular",
+                "NotoSerifCJKsc-Bold",
+                "NotoSansCJKsc-Bold",
+                "NotoSansCJKsc-Regular"
+            ]
+            .contains(&font.as_str()),
+            "unexpected face {font}: a fallback was needed"
+        );
+    }
+    let text = pdf_text(&out).unwrap();
+    assert!(
+        text.contains(&han[..300]),
+        "GB 2312 text does not read back"
+    );
+}
+
+#[test]
+fn rare_characters_render() {
+    let (tmp, dir) = copy_fixture("minimal");
+    let out = tmp.path().join("rare.pdf");
+    build_ok(&dir, &out);
+    let Some(text) = pdf_text(&out) else { return };
+    assert!(text.contains("稀有字:埒、𬌗、𠮷。"), "{text}");
+}

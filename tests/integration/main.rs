@@ -1,0 +1,8 @@
+//! One integration-test binary: each module builds real PDFs with the
+//! `baogao` binary and inspects them with poppler and qpdf.
+
+mod errors;
+mod fonts;
+mod safety;
+mod sample;
+mod support;

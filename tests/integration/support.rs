@@ -1,0 +1,136 @@
+//! Helpers for the integration tests: run the real `baogao` binary on a copy
+//! of a fixture, and read PDFs back with independent tools (poppler, qpdf).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh temporary copy of `tests/fixtures/<name>` (or of any folder).
+pub fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    copy_dir(&root().join("tests/fixtures").join(name), name)
+}
+
+/// A fresh temporary copy of the folder `src`, named `name` inside a temp dir.
+pub fn copy_dir(src: &Path, name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dest = tmp.path().join(name);
+    copy_recursive(src, &dest);
+    (tmp, dest)
+}
+
+fn copy_recursive(src: &Path, dest: &Path) {
+    std::fs::create_dir_all(dest).expect("create dir");
+    for entry in std::fs::read_dir(src).expect("read fixture dir") {
+        let entry = entry.expect("dir entry");
+        let target = dest.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_recursive(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+/// Runs `baogao` with `args`.
+pub fn baogao(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_baogao"))
+        .args(args)
+        .output()
+        .expect("run baogao")
+}
+
+/// Builds `dir` to `out`, asserting success; returns stdout.
+pub fn build_ok(dir: &Path, out: &Path) -> String {
+    let output = baogao(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(
+        output.status.success(),
+        "baogao build failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(out.is_file(), "no PDF at {}", out.display());
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Runs an external tool. When it is not installed, the test is skipped
+/// locally (returns `None`) but fails under CI (`CI` set), where `.ci/run`
+/// installs it.
+pub fn tool(program: &str, args: &[&str]) -> Option<Output> {
+    match Command::new(program).args(args).output() {
+        Ok(output) => Some(output),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if std::env::var_os("CI").is_some() {
+                panic!("`{program}` is not installed, but CI must run this test (see .ci/run)");
+            }
+            eprintln!(
+                "skipping: `{program}` is not installed (apt-get install poppler-utils qpdf)"
+            );
+            None
+        }
+        Err(e) => panic!("cannot run {program}: {e}"),
+    }
+}
+
+/// stdout of a tool that must succeed.
+pub fn tool_ok(program: &str, args: &[&str]) -> Option<String> {
+    let output = tool(program, args)?;
+    assert!(
+        output.status.success(),
+        "{program} {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The text of a PDF in reading order (`pdftotext`, no layout), with all
+/// white space removed so wrapped CJK lines compare as written.
+pub fn pdf_text(pdf: &Path) -> Option<String> {
+    let text = tool_ok("pdftotext", &[pdf.to_str().unwrap(), "-"])?;
+    Some(text.chars().filter(|c| !c.is_whitespace()).collect())
+}
+
+/// The text laid out as on the page (`pdftotext -layout`), white space
+/// removed: table rows read across, as a person reads them.
+pub fn pdf_layout_text(pdf: &Path) -> Option<String> {
+    let text = tool_ok("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])?;
+    Some(text.chars().filter(|c| !c.is_whitespace()).collect())
+}
+
+/// The text of the given page range (1-based, inclusive).
+pub fn pdf_pages_text(pdf: &Path, first: u32, last: u32) -> Option<String> {
+    let (f, l) = (first.to_string(), last.to_string());
+    let text = tool_ok(
+        "pdftotext",
+        &["-f", &f, "-l", &l, pdf.to_str().unwrap(), "-"],
+    )?;
+    Some(text.chars().filter(|c| !c.is_whitespace()).collect())
+}
+
+/// Asserts that `needles` appear in `haystack` in this order.
+pub fn assert_in_order(haystack: &str, needles: &[&str]) {
+    let mut from = 0;
+    for needle in needles {
+        match haystack[from..].find(needle) {
+            Some(i) => from += i + needle.len(),
+            None => panic!("`{needle}` not found (in order) after byte {from}"),
+        }
+    }
+}
+
+/// Every regular file below `dir`, recursively.
+pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            out.extend(files_below(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
