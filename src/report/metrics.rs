@@ -29,7 +29,9 @@ pub struct Callout {
 }
 
 /// The fields `{{id.field}}` may name.
-const FIELDS: [&str; 6] = ["value", "unit", "label", "previous", "change", "rank"];
+const FIELDS: [&str; 7] = [
+    "value", "unit", "label", "previous", "change", "rank", "target",
+];
 
 impl Metrics {
     pub fn new(map: IndexMap<String, Metric>, grouping: bool) -> Self {
@@ -153,6 +155,7 @@ impl Resolver for Metrics {
                     .ok_or_else(|| missing("previous` or `change"))?,
             ),
             Some("rank") => m.rank.clone().ok_or_else(|| missing("rank"))?,
+            Some("target") => self.with_unit(m, m.target.ok_or_else(|| missing("target"))?),
             Some(other) => {
                 let mut hint = format!("a reference names one of: {}", FIELDS.join(", "));
                 if let Some(near) = closest(other, FIELDS) {

@@ -11,8 +11,6 @@ use super::text::{self, Paragraph, Resolver, TextError};
 /// A table as the template draws it.
 #[derive(Debug, Serialize)]
 pub struct Table {
-    /// `metrics` (fixed columns) or `data` (rows or CSV).
-    pub kind: &'static str,
     pub columns: Vec<String>,
     /// Per column: right-align it (all its cells are numbers).
     pub numeric: Vec<bool>,
@@ -79,12 +77,43 @@ pub fn of_metrics(metrics: &Metrics, selection: &MetricSelection) -> Result<Tabl
             });
         }
     }
-    Ok(Table {
-        kind: "metrics",
+    Ok(drop_empty_columns(Table {
         columns: strings(&METRIC_COLUMNS),
         numeric: METRIC_NUMERIC.to_vec(),
         rows,
-    })
+    }))
+}
+
+/// Leaves out the optional columns (上年, 同比, 排名, 备注) that no metric of
+/// the table fills, so the others get the room.
+fn drop_empty_columns(mut table: Table) -> Table {
+    let filled: Vec<bool> = (0..table.columns.len())
+        .map(|c| {
+            c < 2
+                || table
+                    .rows
+                    .iter()
+                    .any(|r| matches!(r, Row::Cells { cells } if !cells[c].is_empty()))
+        })
+        .collect();
+    table.columns = keep(table.columns, &filled);
+    table.numeric = keep(table.numeric, &filled);
+    for row in &mut table.rows {
+        if let Row::Cells { cells } = row {
+            *cells = keep(std::mem::take(cells), &filled);
+        }
+    }
+    table
+}
+
+/// The items whose flag is set.
+fn keep<T>(items: Vec<T>, flags: &[bool]) -> Vec<T> {
+    items
+        .into_iter()
+        .zip(flags)
+        .filter(|(_, f)| **f)
+        .map(|(x, _)| x)
+        .collect()
 }
 
 /// The groups in first-seen order, ungrouped metrics last; `[None]` if the
@@ -268,7 +297,6 @@ fn finish(columns: Vec<String>, rows: Vec<Vec<Paragraph>>) -> Table {
         })
         .collect();
     Table {
-        kind: "data",
         columns,
         numeric,
         rows: rows.into_iter().map(|cells| Row::Cells { cells }).collect(),
@@ -333,6 +361,18 @@ mod tests {
         let err = of_csv("t.csv", "a,b\n1,2\n3\n".as_bytes(), &NoMetrics).unwrap_err();
         assert!(err.message.contains("line 3"), "{}", err.message);
         assert_eq!(err.range, Some(8..9));
+    }
+
+    #[test]
+    fn metric_tables_leave_out_empty_columns() {
+        let map =
+            serde_yaml::from_str("a: {label: 甲, value: 1, rank: 第一}\nb: {label: 乙, value: 2}")
+                .unwrap();
+        let metrics = Metrics::new(map, false);
+        let table = of_metrics(&metrics, &MetricSelection::All("all".into())).unwrap();
+        assert_eq!(table.columns, ["指标", "数值", "排名"]);
+        assert_eq!(table.numeric, [false, true, false]);
+        assert!(matches!(&table.rows[1], Row::Cells { cells } if cells.len() == 3));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use std::io::IsTerminal;
 
 use ecow::EcoString;
-use typst::diag::{Severity, SourceDiagnostic};
+use typst::diag::SourceDiagnostic;
 use typst::syntax::{DiagSpan, FileId, Span, VirtualRoot};
 use typst_kit::diagnostics::termcolor::{ColorChoice, StandardStream};
 use typst_kit::diagnostics::{DiagnosticFormat, DiagnosticWorld, emit};
