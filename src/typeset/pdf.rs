@@ -32,7 +32,19 @@ pub fn export(document: &PagedDocument, meta: &Meta) -> SourceResult<Vec<u8>> {
         standards,
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(document, &options)
+    typst_pdf::pdf(document, &options).map_err(|errors| errors.into_iter().map(with_font_hint).collect())
+}
+
+/// A glyph no font has is an error under PDF/A; say how to supply the font.
+fn with_font_hint(error: SourceDiagnostic) -> SourceDiagnostic {
+    if error.message.contains("could not be displayed") {
+        error.with_hint(
+            "no bundled font has this character: pass `--font-path DIR` with a font that has it \
+             (or `--system-fonts`)",
+        )
+    } else {
+        error
+    }
 }
 
 /// The PDF's creation date (PDF/A requires one): the report's `date`, else

@@ -95,3 +95,38 @@ fn rare_characters_render() {
     let Some(text) = pdf_text(&out) else { return };
     assert!(text.contains("稀有字:埒、𬌗、𠮷。"), "{text}");
 }
+
+/// Where Debian's fonts-dejavu-core puts DejaVu (installed by .ci/run).
+const DEJAVU: &str = "/usr/share/fonts/truetype/dejavu";
+
+#[test]
+fn font_path_supplies_characters_the_bundle_lacks() {
+    // U+2023 TRIANGULAR BULLET: in DejaVu, in no bundled face.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("symbol");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("report.yaml"), "title: 字体\nsections:\n  - title: 符号\n    body: 项目符号‣在此。\n").unwrap();
+    let out = tmp.path().join("s.pdf");
+    let (d, o) = (dir.to_str().unwrap(), out.to_str().unwrap());
+
+    let without = baogao(&["build", d, "-o", o]);
+    let stderr = String::from_utf8_lossy(&without.stderr);
+    assert_eq!(without.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("‣") && stderr.contains("--font-path"), "{stderr}");
+    assert!(!out.exists());
+
+    if !std::path::Path::new(DEJAVU).is_dir() {
+        assert!(std::env::var_os("CI").is_none(), "{DEJAVU} missing: .ci/run installs fonts-dejavu-core");
+        return;
+    }
+    let with = baogao(&["build", d, "-o", o, "--font-path", DEJAVU]);
+    assert!(with.status.success(), "{}", String::from_utf8_lossy(&with.stderr));
+    let Some(fonts) = tool_ok("pdffonts", &[o]) else { return };
+    assert!(fonts.contains("DejaVu"), "{fonts}");
+
+    // DejaVu is installed system-wide here, yet the first build failed:
+    // system fonts are used only when asked.
+    std::fs::remove_file(&out).unwrap();
+    let system = baogao(&["build", d, "-o", o, "--system-fonts"]);
+    assert!(system.status.success(), "{}", String::from_utf8_lossy(&system.stderr));
+}
