@@ -4,11 +4,17 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::typeset::diag::MessageFormat;
+
 /// baogao (报告): typesets a report written as YAML into a print-ready,
 /// archival PDF.
 #[derive(Debug, Parser)]
 #[command(name = "baogao", version, about)]
 pub struct Cli {
+    /// How errors and warnings are printed: `human`, or `json` (one object
+    /// per line) for CI and editors.
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    pub message_format: MessageFormat,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -17,21 +23,30 @@ pub struct Cli {
 pub enum Command {
     /// Build a report folder into one PDF.
     Build(BuildArgs),
+    /// Check a report folder as a build would, without writing a PDF.
+    Check(CheckArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// The report folder (or its report.yaml).
-    pub report: PathBuf,
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Where to write the PDF [default: <report-dir>/<folder-name>.pdf].
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
-    #[command(flatten)]
-    pub fonts: FontArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct FontArgs {
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// What every command that reads a report takes.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// The report folder (or its report.yaml).
+    pub report: PathBuf,
     /// A folder of extra fonts (TTF, OTF, TTC); may be given more than once.
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_paths: Vec<PathBuf>,

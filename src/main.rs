@@ -14,8 +14,10 @@ use cmd::Outcome;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    let format = cli.message_format;
     let outcome = match &cli.command {
-        cli::Command::Build(args) => cmd::build::run(args),
+        cli::Command::Build(args) => cmd::build::run(args, format),
+        cli::Command::Check(args) => cmd::check::run(args, format),
     };
     match outcome {
         Outcome::Success => ExitCode::SUCCESS,

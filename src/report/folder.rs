@@ -25,9 +25,7 @@ pub enum FolderError {
 impl Folder {
     /// Opens `dir`, which must exist.
     pub fn open(dir: &Path) -> io::Result<Self> {
-        Ok(Self {
-            root: dir.canonicalize()?,
-        })
+        Ok(Self { root: dir.canonicalize()? })
     }
 
     /// The folder's canonical path.
@@ -52,12 +50,8 @@ impl Folder {
     /// The real path of `rel`, after following links, if it stays inside.
     fn resolve(&self, rel: &str) -> Result<PathBuf, FolderError> {
         let path = Path::new(rel);
-        let escapes = path.components().any(|c| {
-            matches!(
-                c,
-                Component::ParentDir | Component::RootDir | Component::Prefix(_)
-            )
-        });
+        let escapes =
+            path.components().any(|c| matches!(c, Component::ParentDir | Component::RootDir | Component::Prefix(_)));
         if escapes {
             return Err(FolderError::Outside(rel.into()));
         }
@@ -78,10 +72,7 @@ impl Folder {
 impl fmt::Display for FolderError {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
-            Self::Outside(p) => write!(
-                f,
-                "`{p}` leaves the report folder; baogao reads only files inside it"
-            ),
+            Self::Outside(p) => write!(f, "`{p}` leaves the report folder; baogao reads only files inside it"),
             Self::NotFound(p) => write!(f, "`{p}` does not exist in the report folder"),
             Self::IsDirectory(p) => write!(f, "`{p}` is a folder, not a file"),
             Self::Io(p, e) => write!(f, "`{p}` cannot be read: {e}"),
@@ -93,9 +84,7 @@ impl FolderError {
     /// What the user can do about it.
     pub fn hint(&self) -> &'static str {
         match self {
-            Self::Outside(_) => {
-                "copy the file into the report folder and name it by a path relative to the folder"
-            }
+            Self::Outside(_) => "copy the file into the report folder and name it by a path relative to the folder",
             Self::NotFound(_) => "paths are relative to the report folder; check the spelling",
             Self::IsDirectory(_) => "name a file inside that folder",
             Self::Io(..) => "check the file's permissions",
@@ -113,18 +102,9 @@ mod tests {
         std::fs::write(dir.path().join("a.csv"), "x").unwrap();
         let folder = Folder::open(dir.path()).unwrap();
         assert_eq!(folder.read("a.csv").unwrap(), b"x");
-        assert!(matches!(
-            folder.read("../a.csv"),
-            Err(FolderError::Outside(_))
-        ));
-        assert!(matches!(
-            folder.read("/etc/passwd"),
-            Err(FolderError::Outside(_))
-        ));
-        assert!(matches!(
-            folder.read("b.csv"),
-            Err(FolderError::NotFound(_))
-        ));
+        assert!(matches!(folder.read("../a.csv"), Err(FolderError::Outside(_))));
+        assert!(matches!(folder.read("/etc/passwd"), Err(FolderError::Outside(_))));
+        assert!(matches!(folder.read("b.csv"), Err(FolderError::NotFound(_))));
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink("/etc/hostname", dir.path().join("link")).unwrap();

@@ -1,6 +1,8 @@
 //! Loading a report folder: YAML → model → resolved [`Document`], collecting
 //! every problem with its place instead of stopping at the first.
 
+use std::collections::BTreeSet;
+
 use indexmap::IndexMap;
 
 use super::document::{Appendix, Date, Document, Meta, Section};
@@ -16,28 +18,49 @@ pub const REPORT_FILE: &str = "report.yaml";
 /// Where metrics are looked for when `report.yaml` names none.
 pub const METRICS_FILE: &str = "metrics.yaml";
 
+/// A resolved report and the files of the folder it was made from.
+pub struct Loaded {
+    pub document: Document,
+    /// Paths relative to the folder: report.yaml, the metrics file, tables.
+    pub sources: Vec<String>,
+}
+
 /// Loads and resolves the report in `folder`.
-pub fn load(folder: &Folder) -> Result<Document, Vec<Problem>> {
+pub fn load(folder: &Folder) -> Result<Loaded, Vec<Problem>> {
     let source = read_text(folder, REPORT_FILE).map_err(|p| vec![p])?;
     let report: model::Report = parse_yaml(REPORT_FILE, &source).map_err(|p| vec![p])?;
-    let src = SourceText {
-        file: REPORT_FILE,
-        text: &source,
-    };
-    let (metrics, mut problems) = load_metrics(folder, &report, &src)?;
-    let mut resolver = Resolve {
-        folder,
-        metrics: &metrics,
-        src,
-        problems: Vec::new(),
-    };
+    let src = SourceText { file: REPORT_FILE, text: &source };
+    let (metrics, metrics_file, mut problems) = load_metrics(folder, &report, &src)?;
+    let mut sources = vec![REPORT_FILE.to_string()];
+    sources.extend(metrics_file);
+    let mut resolver = Resolve { folder, metrics: &metrics, src, problems: Vec::new(), sources };
     let document = resolver.document(&report);
     problems.append(&mut resolver.problems);
-    if problems.is_empty() {
-        Ok(document)
-    } else {
-        Err(problems)
-    }
+    if problems.is_empty() { Ok(Loaded { document, sources: resolver.sources }) } else { Err(problems) }
+}
+
+/// One problem per character in `chars` (ones no font has), placed where it
+/// first stands in the report's sources.
+pub fn locate_chars(folder: &Folder, sources: &[String], chars: &BTreeSet<char>) -> Vec<Problem> {
+    let texts: Vec<(&String, String)> =
+        sources.iter().filter_map(|f| Some((f, decode_text(&folder.read(f).ok()?)?))).collect();
+    chars
+        .iter()
+        .map(|&c| {
+            let places: Vec<(&String, usize)> =
+                texts.iter().flat_map(|(f, t)| t.match_indices(c).map(move |(i, _)| (*f, i))).collect();
+            let (file, range) = match places.first() {
+                Some(&(f, i)) => (f.as_str(), Some(i..i + c.len_utf8())),
+                None => (REPORT_FILE, None),
+            };
+            let more = match places.len() {
+                0 | 1 => String::new(),
+                n => format!(" (and {} more places)", n - 1),
+            };
+            Problem::new(file, range, format!("no font has the character `{c}` (U+{:04X}){more}", c as u32))
+                .hint("add a font that has it with `--font-path DIR` (or `--system-fonts`), or write another character")
+        })
+        .collect()
 }
 
 /// Reads a text file of the report: UTF-8, not empty.
@@ -46,18 +69,24 @@ pub fn read_text(folder: &Folder, file: &str) -> Result<String, Problem> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let text = String::from_utf8(bytes.to_vec()).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        Problem::new(
-            file,
-            None,
-            format!("`{file}` is not UTF-8 text (invalid byte at offset {at})"),
-        )
-        .hint("save the file as UTF-8 (in Notepad: Save As → Encoding: UTF-8)")
+        Problem::new(file, None, format!("`{file}` is not UTF-8 text (invalid byte at offset {at})"))
+            .hint("save the file as UTF-8 (in Notepad: Save As → Encoding: UTF-8)")
     })?;
     if text.trim().is_empty() {
-        return Err(Problem::new(file, None, format!("`{file}` is empty"))
-            .hint("see the README for a minimal report"));
+        return Err(Problem::new(file, None, format!("`{file}` is empty")).hint("see the README for a minimal report"));
     }
     Ok(text)
+}
+
+/// A source file's text: UTF-8 (BOM stripped), or GB18030 as spreadsheets
+/// save CSV in China.
+pub fn decode_text(bytes: &[u8]) -> Option<String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Some(text.to_string());
+    }
+    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    (!had_errors).then(|| text.into_owned())
 }
 
 /// A problem about a file the report names (or is made of).
@@ -71,51 +100,41 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<
             let i = l.index().min(text.len());
             i..(i + 1).min(text.len()).max(i)
         });
-        Problem::new(
-            file,
-            range,
-            e.to_string().replace(" at line", "\n  at line"),
-        )
-        .hint("check the indentation and the `key: value` form around that spot")
+        Problem::new(file, range, e.to_string().replace(" at line", "\n  at line"))
+            .hint("check the indentation and the `key: value` form around that spot")
     })
 }
 
-/// The metrics from `metrics:` (a file or inline) or from `metrics.yaml`.
+/// The metrics from `metrics:` (a file or inline) or from `metrics.yaml`,
+/// with the file they came from and the problems found in them.
 fn load_metrics(
     folder: &Folder,
     report: &model::Report,
     src: &SourceText,
-) -> Result<(Metrics, Vec<Problem>), Vec<Problem>> {
+) -> Result<(Metrics, Option<String>, Vec<Problem>), Vec<Problem>> {
+    let grouping = report.number_grouping;
     let file = match &report.metrics {
         Some(MetricsSource::Inline(map)) => {
-            let metrics = Metrics::new(map.clone(), report.number_grouping);
+            let metrics = Metrics::new(map.clone(), grouping);
             let problems = metrics.check(src);
-            return Ok((metrics, problems));
+            return Ok((metrics, None, problems));
         }
         Some(MetricsSource::File(path)) => path.as_str(),
         None if folder.exists(METRICS_FILE) => METRICS_FILE,
-        None => {
-            return Ok((
-                Metrics::new(IndexMap::new(), report.number_grouping),
-                Vec::new(),
-            ));
-        }
+        None => return Ok((Metrics::new(IndexMap::new(), grouping), None, Vec::new())),
     };
-    let text = read_text(folder, file).map_err(|mut p| {
+    let text = read_text(folder, file).map_err(|p| {
         if report.metrics.is_some() {
             // Point at `metrics:` in report.yaml, where the path was written.
-            p = Problem {
-                file: src.file.into(),
-                range: src.find(file),
-                ..p
-            };
+            vec![Problem { file: src.file.into(), range: src.find(file), ..p }]
+        } else {
+            vec![p]
         }
-        vec![p]
     })?;
     let map: IndexMap<String, Metric> = parse_yaml(file, &text).map_err(|p| vec![p])?;
-    let metrics = Metrics::new(map, report.number_grouping);
+    let metrics = Metrics::new(map, grouping);
     let problems = metrics.check(&SourceText { file, text: &text });
-    Ok((metrics, problems))
+    Ok((metrics, Some(file.to_string()), problems))
 }
 
 /// Resolves the model into a document, gathering problems as it goes.
@@ -124,6 +143,8 @@ struct Resolve<'a> {
     metrics: &'a Metrics,
     src: SourceText<'a>,
     problems: Vec<Problem>,
+    /// Files read so far.
+    sources: Vec<String>,
 }
 
 impl Resolve<'_> {
@@ -141,10 +162,7 @@ impl Resolve<'_> {
         if let Some(template) = r.template.as_deref().filter(|t| *t != "report") {
             self.problems.push(
                 self.src
-                    .problem_at(
-                        template,
-                        format!("template `{template}` is not available in this version of baogao"),
-                    )
+                    .problem_at(template, format!("template `{template}` is not available in this version of baogao"))
                     .hint("remove `template:` to use the built-in `report` template"),
             );
         }
@@ -195,10 +213,7 @@ impl Resolve<'_> {
         if a.table.is_some() && a.body.is_some() {
             self.problems.push(
                 self.src
-                    .problem_at(
-                        &a.title,
-                        format!("appendix `{}` has both `table` and `body`", a.title),
-                    )
+                    .problem_at(&a.title, format!("appendix `{}` has both `table` and `body`", a.title))
                     .hint("an appendix entry holds one of them: split it into two entries"),
             );
         }
@@ -212,48 +227,35 @@ impl Resolve<'_> {
 
     fn table(&mut self, spec: &TableSpec) -> Option<table::Table> {
         let result = match spec {
-            TableSpec::Metrics { metrics } => {
-                table::of_metrics(self.metrics, metrics).map_err(|e| self.located(e))
-            }
+            TableSpec::Metrics { metrics } => table::of_metrics(self.metrics, metrics).map_err(|e| self.located(e)),
             TableSpec::Inline { columns, rows } => {
                 table::of_rows(columns, rows, self.metrics).map_err(|e| self.located(e))
             }
-            TableSpec::Csv { csv } => self
-                .folder
-                .read(csv)
-                .map_err(|e| Problem {
-                    range: self.src.find(csv),
-                    ..folder_problem(REPORT_FILE, &e)
-                })
-                .and_then(|bytes| table::of_csv(csv, &bytes, self.metrics)),
+            TableSpec::Csv { csv } => {
+                self.sources.push(csv.clone());
+                self.folder
+                    .read(csv)
+                    .map_err(|e| Problem { range: self.src.find(csv), ..folder_problem(REPORT_FILE, &e) })
+                    .and_then(|bytes| table::of_csv(csv, &bytes, self.metrics))
+            }
         };
         result.map_err(|p| self.problems.push(p)).ok()
     }
 
     fn text(&mut self, text: Option<&str>) -> Vec<Paragraph> {
         let Some(text) = text else { return Vec::new() };
-        text::parse(text, self.metrics)
-            .map_err(|e| self.problems.push(self.located(e)))
-            .unwrap_or_default()
+        text::parse(text, self.metrics).map_err(|e| self.problems.push(self.located(e))).unwrap_or_default()
     }
 
     fn callouts(&mut self, ids: &[String]) -> Vec<Callout> {
         ids.iter()
-            .filter_map(|id| {
-                self.metrics
-                    .callout(id)
-                    .map_err(|e| self.problems.push(self.located(e)))
-                    .ok()
-            })
+            .filter_map(|id| self.metrics.callout(id).map_err(|e| self.problems.push(self.located(e))).ok())
             .collect()
     }
 
     /// A text error, placed where its snippet stands in report.yaml.
     fn located(&self, e: TextError) -> Problem {
-        Problem {
-            hints: e.hints,
-            ..self.src.problem_at(&e.snippet, e.message)
-        }
+        Problem { hints: e.hints, ..self.src.problem_at(&e.snippet, e.message) }
     }
 }
 
@@ -282,22 +284,8 @@ fn parse_date(text: &str) -> Option<Date> {
     let month: u8 = parts.next()?.parse().ok()?;
     let day: u8 = parts.next()?.parse().ok()?;
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    let valid =
-        (1..=12).contains(&month) && day >= 1 && day <= *days.get(usize::from(month) - 1)?;
+    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let valid = (1..=12).contains(&month) && day >= 1 && day <= *days.get(usize::from(month) - 1)?;
     valid.then_some(Date { year, month, day })
 }
 
@@ -315,10 +303,7 @@ mod tests {
     #[test]
     fn languages() {
         assert_eq!(split_language("zh-CN"), ("zh".into(), Some("CN".into())));
-        assert_eq!(
-            split_language("zh-Hans-CN"),
-            ("zh".into(), Some("CN".into()))
-        );
+        assert_eq!(split_language("zh-Hans-CN"), ("zh".into(), Some("CN".into())));
         assert_eq!(split_language("en"), ("en".into(), None));
     }
 }

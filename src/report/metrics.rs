@@ -29,9 +29,7 @@ pub struct Callout {
 }
 
 /// The fields `{{id.field}}` may name.
-const FIELDS: [&str; 7] = [
-    "value", "unit", "label", "previous", "change", "rank", "target",
-];
+const FIELDS: [&str; 7] = ["value", "unit", "label", "previous", "change", "rank", "target"];
 
 impl Metrics {
     pub fn new(map: IndexMap<String, Metric>, grouping: bool) -> Self {
@@ -43,16 +41,10 @@ impl Metrics {
         let mut problems = Vec::new();
         for (id, m) in &self.map {
             let at = |message: String| Problem::new(src.file, src.find_key(id), message);
-            if id.is_empty()
-                || !id
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
-            {
+            if id.is_empty() || !id.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
                 problems.push(
-                    at(format!(
-                        "metric id `{id}` may hold only letters, digits, `_` and `-`"
-                    ))
-                    .hint("rename it, e.g. `enterprise_visits` or `走访企业`"),
+                    at(format!("metric id `{id}` may hold only letters, digits, `_` and `-`"))
+                        .hint("rename it, e.g. `enterprise_visits` or `走访企业`"),
                 );
             }
             if let (Some(prev), Some(given)) = (m.previous, m.change)
@@ -101,8 +93,7 @@ impl Metrics {
 
     /// `change` as given, or computed from `previous`.
     pub fn change(&self, m: &Metric) -> Option<f64> {
-        m.change
-            .or_else(|| number::change_between(m.previous?, m.value))
+        m.change.or_else(|| number::change_between(m.previous?, m.value))
     }
 
     /// A figure of `m` (value, previous, target) printed by the report's rules.
@@ -112,11 +103,7 @@ impl Metrics {
 
     /// A figure with the metric's unit: `336家次`.
     pub fn with_unit(&self, m: &Metric, value: f64) -> String {
-        format!(
-            "{}{}",
-            self.number(m, value),
-            m.unit.as_deref().unwrap_or("")
-        )
+        format!("{}{}", self.number(m, value), m.unit.as_deref().unwrap_or(""))
     }
 
     fn unknown(&self, id: &str) -> TextError {
@@ -126,11 +113,7 @@ impl Metrics {
         } else {
             hints.push("define it in metrics.yaml (or under `metrics:` in report.yaml)".into());
         }
-        TextError {
-            message: format!("unknown metric `{id}`"),
-            hints,
-            snippet: id.into(),
-        }
+        TextError { message: format!("unknown metric `{id}`"), hints, snippet: id.into() }
     }
 }
 
@@ -139,9 +122,7 @@ impl Resolver for Metrics {
         let m = self.get(id).ok_or_else(|| self.unknown(id))?;
         let missing = |what: &str| TextError {
             message: format!("metric `{id}` has no `{what}`"),
-            hints: vec![format!(
-                "add `{what}:` to metric `{id}`, or print another field"
-            )],
+            hints: vec![format!("add `{what}:` to metric `{id}`, or print another field")],
             snippet: String::new(),
         };
         Ok(match field {
@@ -150,10 +131,7 @@ impl Resolver for Metrics {
             Some("unit") => m.unit.clone().ok_or_else(|| missing("unit"))?,
             Some("label") => m.label.clone(),
             Some("previous") => self.with_unit(m, m.previous.ok_or_else(|| missing("previous"))?),
-            Some("change") => number::format_change(
-                self.change(m)
-                    .ok_or_else(|| missing("previous` or `change"))?,
-            ),
+            Some("change") => number::format_change(self.change(m).ok_or_else(|| missing("previous` or `change"))?),
             Some("rank") => m.rank.clone().ok_or_else(|| missing("rank"))?,
             Some("target") => self.with_unit(m, m.target.ok_or_else(|| missing("target"))?),
             Some(other) => {

@@ -12,5 +12,5 @@ mod table;
 pub mod text;
 
 pub use folder::Folder;
-pub use load::{REPORT_FILE, load};
+pub use load::{Loaded, REPORT_FILE, load, locate_chars};
 pub use problem::Problem;

@@ -122,16 +122,9 @@ pub struct AppendixEntry {
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 pub enum TableSpec {
-    Metrics {
-        metrics: MetricSelection,
-    },
-    Inline {
-        columns: Vec<String>,
-        rows: Vec<Vec<Cell>>,
-    },
-    Csv {
-        csv: String,
-    },
+    Metrics { metrics: MetricSelection },
+    Inline { columns: Vec<String>, rows: Vec<Vec<Cell>> },
+    Csv { csv: String },
 }
 
 /// Which metrics a metrics table shows.

@@ -7,11 +7,7 @@ pub fn format(value: f64, decimals: Option<u8>, grouping: bool) -> String {
         Some(d) => format!("{value:.*}", usize::from(d)),
         None => format!("{value}"),
     };
-    if grouping {
-        group_thousands(&text)
-    } else {
-        text
-    }
+    if grouping { group_thousands(&text) } else { text }
 }
 
 /// A change in percent with its sign: `+17.5%`, `-25.3%`, `0%`.

@@ -16,12 +16,7 @@ pub struct Problem {
 
 impl Problem {
     pub fn new(file: &str, range: Option<Range<usize>>, message: impl Into<String>) -> Self {
-        Self {
-            file: file.into(),
-            range,
-            message: message.into(),
-            hints: Vec::new(),
-        }
+        Self { file: file.into(), range, message: message.into(), hints: Vec::new() }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -99,19 +94,13 @@ mod tests {
     #[test]
     fn suggests_typos_only() {
         let known = ["enterprise_visits", "loans"];
-        assert_eq!(
-            closest("enterprise_visit", known),
-            Some("enterprise_visits")
-        );
+        assert_eq!(closest("enterprise_visit", known), Some("enterprise_visits"));
         assert_eq!(closest("weather", known), None);
     }
 
     #[test]
     fn finds_keys_at_line_starts() {
-        let src = SourceText {
-            file: "m.yaml",
-            text: "a_b: 1\nb:\n  label: x\nc: {label: y}\n",
-        };
+        let src = SourceText { file: "m.yaml", text: "a_b: 1\nb:\n  label: x\nc: {label: y}\n" };
         assert_eq!(src.find_key("b"), Some(7..8));
         assert_eq!(src.find_key("label"), Some(12..17));
     }

@@ -31,15 +31,11 @@ const METRIC_NUMERIC: [bool; 6] = [false, true, true, true, false, false];
 /// A table of the selected metrics; with `all`, grouped by `group`.
 pub fn of_metrics(metrics: &Metrics, selection: &MetricSelection) -> Result<Table, TextError> {
     let (ids, grouped): (Vec<&str>, bool) = match selection {
-        MetricSelection::All(word) if word == "all" => {
-            (metrics.iter().map(|(id, _)| id.as_str()).collect(), true)
-        }
+        MetricSelection::All(word) if word == "all" => (metrics.iter().map(|(id, _)| id.as_str()).collect(), true),
         MetricSelection::All(word) => {
             return Err(TextError {
                 message: format!("`metrics: {word}` is not a selection"),
-                hints: vec![
-                    "write `metrics: all`, a list of ids, or `metrics: {group: 名称}`".into(),
-                ],
+                hints: vec!["write `metrics: all`, a list of ids, or `metrics: {group: 名称}`".into()],
                 snippet: word.clone(),
             });
         }
@@ -63,38 +59,24 @@ pub fn of_metrics(metrics: &Metrics, selection: &MetricSelection) -> Result<Tabl
     let mut rows = Vec::new();
     for group in group_order(metrics, &ids, grouped) {
         if let Some(title) = &group {
-            rows.push(Row::Group {
-                title: title.clone(),
-            });
+            rows.push(Row::Group { title: title.clone() });
         }
         for &id in &ids {
             let m = metrics.get(id).ok_or_else(|| unknown(metrics, id))?;
             if grouped && m.group != group {
                 continue;
             }
-            rows.push(Row::Cells {
-                cells: metric_row(metrics, id)?,
-            });
+            rows.push(Row::Cells { cells: metric_row(metrics, id)? });
         }
     }
-    Ok(drop_empty_columns(Table {
-        columns: strings(&METRIC_COLUMNS),
-        numeric: METRIC_NUMERIC.to_vec(),
-        rows,
-    }))
+    Ok(drop_empty_columns(Table { columns: strings(&METRIC_COLUMNS), numeric: METRIC_NUMERIC.to_vec(), rows }))
 }
 
 /// Leaves out the optional columns (上年, 同比, 排名, 备注) that no metric of
 /// the table fills, so the others get the room.
 fn drop_empty_columns(mut table: Table) -> Table {
     let filled: Vec<bool> = (0..table.columns.len())
-        .map(|c| {
-            c < 2
-                || table
-                    .rows
-                    .iter()
-                    .any(|r| matches!(r, Row::Cells { cells } if !cells[c].is_empty()))
-        })
+        .map(|c| c < 2 || table.rows.iter().any(|r| matches!(r, Row::Cells { cells } if !cells[c].is_empty())))
         .collect();
     table.columns = keep(table.columns, &filled);
     table.numeric = keep(table.numeric, &filled);
@@ -108,12 +90,7 @@ fn drop_empty_columns(mut table: Table) -> Table {
 
 /// The items whose flag is set.
 fn keep<T>(items: Vec<T>, flags: &[bool]) -> Vec<T> {
-    items
-        .into_iter()
-        .zip(flags)
-        .filter(|(_, f)| **f)
-        .map(|(x, _)| x)
-        .collect()
+    items.into_iter().zip(flags).filter(|(_, f)| **f).map(|(x, _)| x).collect()
 }
 
 /// The groups in first-seen order, ungrouped metrics last; `[None]` if the
@@ -130,25 +107,15 @@ fn group_order(metrics: &Metrics, ids: &[&str], grouped: bool) -> Vec<Option<Str
         }
     }
     order.sort_by_key(Option::is_none);
-    if order == [None] {
-        order
-    } else {
-        order
-            .into_iter()
-            .map(|g| g.or(Some("其他".into())))
-            .collect()
-    }
+    if order == [None] { order } else { order.into_iter().map(|g| g.or(Some("其他".into()))).collect() }
 }
 
 fn unknown(metrics: &Metrics, id: &str) -> TextError {
-    metrics
-        .resolve(id, None)
-        .err()
-        .unwrap_or_else(|| TextError {
-            message: format!("unknown metric `{id}`"),
-            hints: vec![],
-            snippet: id.into(),
-        })
+    metrics.resolve(id, None).err().unwrap_or_else(|| TextError {
+        message: format!("unknown metric `{id}`"),
+        hints: vec![],
+        snippet: id.into(),
+    })
 }
 
 fn metric_row(metrics: &Metrics, id: &str) -> Result<Vec<Paragraph>, TextError> {
@@ -160,48 +127,25 @@ fn metric_row(metrics: &Metrics, id: &str) -> Result<Vec<Paragraph>, TextError> 
     Ok(vec![
         plain(&m.label),
         plain(&metrics.with_unit(m, m.value)),
-        plain(
-            &m.previous
-                .map(|p| metrics.with_unit(m, p))
-                .unwrap_or_default(),
-        ),
-        plain(
-            &metrics
-                .change(m)
-                .map(number::format_change)
-                .unwrap_or_default(),
-        ),
+        plain(&m.previous.map(|p| metrics.with_unit(m, p)).unwrap_or_default()),
+        plain(&metrics.change(m).map(number::format_change).unwrap_or_default()),
         plain(m.rank.as_deref().unwrap_or("")),
         note,
     ])
 }
 
 /// A table of rows written in report.yaml.
-pub fn of_rows(
-    columns: &[String],
-    rows: &[Vec<Cell>],
-    resolver: &dyn Resolver,
-) -> Result<Table, TextError> {
+pub fn of_rows(columns: &[String], rows: &[Vec<Cell>], resolver: &dyn Resolver) -> Result<Table, TextError> {
     let mut out = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         if row.len() != columns.len() {
             return Err(TextError {
-                message: format!(
-                    "row {} has {} cells, but the table has {} columns",
-                    i + 1,
-                    row.len(),
-                    columns.len()
-                ),
-                hints: vec![
-                    "give every row one cell per column; write \"\" for an empty cell".into(),
-                ],
+                message: format!("row {} has {} cells, but the table has {} columns", i + 1, row.len(), columns.len()),
+                hints: vec!["give every row one cell per column; write \"\" for an empty cell".into()],
                 snippet: String::new(),
             });
         }
-        let cells = row
-            .iter()
-            .map(|c| text::parse_inline(&cell_text(c), resolver))
-            .collect::<Result<_, _>>()?;
+        let cells = row.iter().map(|c| text::parse_inline(&cell_text(c), resolver)).collect::<Result<_, _>>()?;
         out.push(cells);
     }
     Ok(finish(columns.to_vec(), out))
@@ -219,25 +163,19 @@ fn cell_text(cell: &Cell) -> String {
 /// A table read from a CSV file (`file` names it in errors): first row is the
 /// header. UTF-8 with or without BOM, or GB18030 (which includes GBK).
 pub fn of_csv(file: &str, bytes: &[u8], resolver: &dyn Resolver) -> Result<Table, Problem> {
-    let text = decode(bytes).ok_or_else(|| {
-        Problem::new(
-            file,
-            None,
-            format!("`{file}` is neither UTF-8 nor GB18030 text"),
-        )
-        .hint("save the spreadsheet as \"CSV UTF-8\"")
+    let text = super::load::decode_text(bytes).ok_or_else(|| {
+        Problem::new(file, None, format!("`{file}` is neither UTF-8 nor GB18030 text"))
+            .hint("save the spreadsheet as \"CSV UTF-8\"")
     })?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut records = reader.records();
     let header = match records.next() {
         Some(Ok(h)) => h.iter().map(|s| s.trim().to_string()).collect::<Vec<_>>(),
         Some(Err(e)) => return Err(csv_problem(file, &e)),
         None => {
-            return Err(Problem::new(file, None, format!("`{file}` is empty"))
-                .hint("the first row must name the columns"));
+            return Err(
+                Problem::new(file, None, format!("`{file}` is empty")).hint("the first row must name the columns")
+            );
         }
     };
     let mut rows = Vec::new();
@@ -254,53 +192,31 @@ pub fn of_csv(file: &str, bytes: &[u8], resolver: &dyn Resolver) -> Result<Table
             ))
             .hint("every row needs one cell per column (empty cells are fine: `a,,c`)"));
         }
-        let cells = record
-            .iter()
-            .map(|c| text::parse_inline(c, resolver))
-            .collect::<Result<_, _>>()
-            .map_err(|e: TextError| {
+        let cells = record.iter().map(|c| text::parse_inline(c, resolver)).collect::<Result<_, _>>().map_err(
+            |e: TextError| {
                 let mut p = at(e.message);
                 p.hints = e.hints;
                 p
-            })?;
+            },
+        )?;
         rows.push(cells);
     }
     Ok(finish(header, rows))
 }
 
 fn csv_problem(file: &str, e: &csv::Error) -> Problem {
-    let range = e
-        .position()
-        .map(|p| p.byte() as usize..p.byte() as usize + 1);
+    let range = e.position().map(|p| p.byte() as usize..p.byte() as usize + 1);
     Problem::new(file, range, format!("`{file}` is not valid CSV: {e}"))
-}
-
-/// Text of a CSV: UTF-8 (BOM stripped) or else GB18030.
-fn decode(bytes: &[u8]) -> Option<String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Some(text.to_string());
-    }
-    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-    (!had_errors).then(|| text.into_owned())
 }
 
 fn finish(columns: Vec<String>, rows: Vec<Vec<Paragraph>>) -> Table {
     let numeric = (0..columns.len())
         .map(|c| {
-            let mut cells = rows
-                .iter()
-                .map(|r| flat(&r[c]))
-                .filter(|t| !t.is_empty())
-                .peekable();
+            let mut cells = rows.iter().map(|r| flat(&r[c])).filter(|t| !t.is_empty()).peekable();
             cells.peek().is_some() && cells.all(|t| looks_numeric(&t))
         })
         .collect();
-    Table {
-        columns,
-        numeric,
-        rows: rows.into_iter().map(|cells| Row::Cells { cells }).collect(),
-    }
+    Table { columns, numeric, rows: rows.into_iter().map(|cells| Row::Cells { cells }).collect() }
 }
 
 fn flat(p: &Paragraph) -> String {
@@ -309,23 +225,12 @@ fn flat(p: &Paragraph) -> String {
 
 /// `1,234.5`, `-3`, `+17.5%` are numbers; `10.5亿元` is text.
 fn looks_numeric(text: &str) -> bool {
-    let t = text
-        .trim()
-        .trim_start_matches(['+', '-'])
-        .trim_end_matches('%')
-        .replace(',', "");
+    let t = text.trim().trim_start_matches(['+', '-']).trim_end_matches('%').replace(',', "");
     !t.is_empty() && t.parse::<f64>().is_ok()
 }
 
 fn plain(text: &str) -> Paragraph {
-    if text.is_empty() {
-        Vec::new()
-    } else {
-        vec![text::Run {
-            text: text.into(),
-            bold: false,
-        }]
-    }
+    if text.is_empty() { Vec::new() } else { vec![text::Run { text: text.into(), bold: false }] }
 }
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -339,11 +244,7 @@ mod tests {
     struct NoMetrics;
     impl Resolver for NoMetrics {
         fn resolve(&self, id: &str, _: Option<&str>) -> Result<String, TextError> {
-            Err(TextError {
-                message: format!("unknown metric `{id}`"),
-                hints: vec![],
-                snippet: id.into(),
-            })
+            Err(TextError { message: format!("unknown metric `{id}`"), hints: vec![], snippet: id.into() })
         }
     }
 
@@ -365,9 +266,7 @@ mod tests {
 
     #[test]
     fn metric_tables_leave_out_empty_columns() {
-        let map =
-            serde_yaml::from_str("a: {label: 甲, value: 1, rank: 第一}\nb: {label: 乙, value: 2}")
-                .unwrap();
+        let map = serde_yaml::from_str("a: {label: 甲, value: 1, rank: 第一}\nb: {label: 乙, value: 2}").unwrap();
         let metrics = Metrics::new(map, false);
         let table = of_metrics(&metrics, &MetricSelection::All("all".into())).unwrap();
         assert_eq!(table.columns, ["指标", "数值", "排名"]);

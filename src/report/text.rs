@@ -30,10 +30,7 @@ pub trait Resolver {
 
 /// Splits `text` into paragraphs and resolves its references.
 pub fn parse(text: &str, resolver: &dyn Resolver) -> Result<Vec<Paragraph>, TextError> {
-    paragraphs(text)
-        .iter()
-        .map(|p| parse_paragraph(p, resolver))
-        .collect()
+    paragraphs(text).iter().map(|p| parse_paragraph(p, resolver)).collect()
 }
 
 /// Parses a text that must stay on one line (a table cell): its paragraphs are
@@ -156,10 +153,7 @@ fn push(runs: &mut Vec<Run>, text: &str, bold: bool) {
     }
     match runs.last_mut() {
         Some(last) if last.bold == bold => last.text.push_str(text),
-        _ => runs.push(Run {
-            text: text.into(),
-            bold,
-        }),
+        _ => runs.push(Run { text: text.into(), bold }),
     }
 }
 
@@ -185,11 +179,7 @@ mod tests {
             match (id, field) {
                 ("visits", None) => Ok("336家次".into()),
                 ("visits", Some("value")) => Ok("336".into()),
-                _ => Err(TextError {
-                    message: "unknown".into(),
-                    hints: vec![],
-                    snippet: String::new(),
-                }),
+                _ => Err(TextError { message: "unknown".into(), hints: vec![], snippet: String::new() }),
             }
         }
     }
@@ -201,25 +191,13 @@ mod tests {
     #[test]
     fn markup_characters_are_text() {
         let text = "#read(\"/etc/passwd\") ] $x$ \\ @ref <label> * _ `";
-        assert_eq!(
-            plain(text),
-            vec![vec![Run {
-                text: text.into(),
-                bold: false
-            }]]
-        );
+        assert_eq!(plain(text), vec![vec![Run { text: text.into(), bold: false }]]);
     }
 
     #[test]
     fn references_bold_and_escape() {
         let p = plain("**营商环境全面优化。**走访{{visits}},即{{ visits.value }}。\\{{x}}");
-        assert_eq!(
-            p[0][0],
-            Run {
-                text: "营商环境全面优化。".into(),
-                bold: true
-            }
-        );
+        assert_eq!(p[0][0], Run { text: "营商环境全面优化。".into(), bold: true });
         assert_eq!(p[0][1].text, "走访336家次,即336。{{x}}");
     }
 

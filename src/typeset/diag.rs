@@ -1,24 +1,56 @@
 //! The one printer of errors and warnings. Report problems (YAML, metrics,
-//! tables) are turned into typst diagnostics pointing into the report's files,
-//! so they print exactly like template errors: `file:line:col`, the line, a
-//! caret and hints.
+//! tables) become typst diagnostics pointing into the report's files, so they
+//! print exactly like template errors: rustc style for people
+//! (`file:line:column`, the line, a caret, hints; 1-based like rustc and
+//! editors), or one JSON object per diagnostic for CI and editors.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
+use std::ops::Range;
 
 use ecow::EcoString;
-use typst::diag::SourceDiagnostic;
+use serde::Serialize;
+use typst::World;
+use typst::WorldExt;
+use typst::diag::{Severity, SourceDiagnostic};
 use typst::syntax::{DiagSpan, FileId, Span, VirtualRoot};
-use typst_kit::diagnostics::termcolor::{ColorChoice, StandardStream};
-use typst_kit::diagnostics::{DiagnosticFormat, DiagnosticWorld, emit};
 
 use super::templates;
 use super::world::{BaogaoWorld, file_id};
 use crate::report::Problem;
 
-impl DiagnosticWorld for BaogaoWorld {
-    /// Report files are named as the user would find them (`content/x/report.yaml`),
-    /// templates by where they live in baogao's source (`templates/report.typ`).
-    fn name(&self, id: FileId) -> String {
+/// How diagnostics are printed (`--message-format`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum MessageFormat {
+    /// For people: the source line with a caret.
+    #[default]
+    Human,
+    /// One JSON object per line: severity, message, file, line, column, hints.
+    Json,
+}
+
+/// A diagnostic with its place worked out.
+#[derive(Debug, Serialize)]
+struct Located {
+    severity: &'static str,
+    message: String,
+    file: Option<String>,
+    /// 1-based.
+    line: Option<usize>,
+    /// 1-based, in characters.
+    column: Option<usize>,
+    hints: Vec<String>,
+    #[serde(skip)]
+    source_line: Option<String>,
+    /// Caret start and width within `source_line`, in characters.
+    #[serde(skip)]
+    caret: (usize, usize),
+}
+
+impl BaogaoWorld {
+    /// Report files are named as the user would find them
+    /// (`content/x/report.yaml`), templates by where they live in baogao's
+    /// source (`<baogao>/templates/report.typ`).
+    pub fn name(&self, id: FileId) -> String {
         let path = id.vpath().get_without_slash();
         match (id.root(), path.strip_prefix(templates::DIR)) {
             (VirtualRoot::Project, Some(rest)) => format!("<baogao>/templates{rest}"),
@@ -28,38 +60,161 @@ impl DiagnosticWorld for BaogaoWorld {
     }
 }
 
-/// Prints diagnostics to stderr, in colour on a terminal.
-pub fn print(world: &BaogaoWorld, diagnostics: &[SourceDiagnostic]) {
-    let color = if std::io::stderr().is_terminal() {
-        ColorChoice::Auto
-    } else {
-        ColorChoice::Never
-    };
-    let mut out = StandardStream::stderr(color);
-    if emit(&mut out, world, diagnostics, DiagnosticFormat::Human).is_err() {
-        // The source could not be shown; the message alone still helps.
-        for d in diagnostics {
-            eprintln!("error: {}", d.message);
-        }
+/// Prints diagnostics to stderr.
+pub fn print(world: &BaogaoWorld, diagnostics: &[SourceDiagnostic], format: MessageFormat) {
+    emit(diagnostics.iter().map(|d| locate(Some(world), d)), format);
+}
+
+/// Prints diagnostics that point into no file (before a World exists).
+pub fn print_plain(diagnostics: &[SourceDiagnostic], format: MessageFormat) {
+    emit(diagnostics.iter().map(|d| locate(None, d)), format);
+}
+
+fn emit(diagnostics: impl Iterator<Item = Located>, format: MessageFormat) {
+    let stderr = std::io::stderr();
+    let color = format == MessageFormat::Human && stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut out = stderr.lock();
+    for located in diagnostics {
+        let _ = match format {
+            MessageFormat::Human => write_human(&mut out, &located, color),
+            MessageFormat::Json => writeln!(out, "{}", serde_json::to_string(&located).unwrap_or_default()),
+        };
     }
+}
+
+/// Works out file, line, column and the source line of a diagnostic.
+fn locate(world: Option<&BaogaoWorld>, d: &SourceDiagnostic) -> Located {
+    let mut located = Located {
+        severity: match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        },
+        message: d.message.to_string(),
+        file: None,
+        line: None,
+        column: None,
+        hints: d.hints.iter().map(|h| h.v.to_string()).collect(),
+        source_line: None,
+        caret: (0, 1),
+    };
+    let Some(world) = world else { return located };
+    let (Some(id), Some(range)) = (d.span.id(), world.range(d.span)) else { return located };
+    located.file = Some(world.name(id));
+    if range == (0..0) {
+        return located; // the file as a whole (see `from_problem`)
+    }
+    if let Ok(source) = world.source(id) {
+        place(&mut located, source.text(), range);
+    }
+    located
+}
+
+/// Fills in line, column and caret from `range` in `text`.
+fn place(located: &mut Located, text: &str, range: Range<usize>) {
+    let start = floor_boundary(text, range.start.min(text.len()));
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line_text = text[line_start..line_end].trim_end_matches('\r');
+    let end = floor_boundary(text, range.end.clamp(start, line_end.max(start)));
+    located.line = Some(text[..start].matches('\n').count() + 1);
+    located.column = Some(text[line_start..start].chars().count() + 1);
+    located.caret = (display_width(&text[line_start..start]), display_width(&text[start..end]).max(1));
+    located.source_line = Some(line_text.replace('\t', " "));
+}
+
+fn write_human(out: &mut impl Write, d: &Located, color: bool) -> std::io::Result<()> {
+    let (bold, red, yellow, blue, reset) =
+        if color { ("\x1b[1m", "\x1b[1;31m", "\x1b[1;33m", "\x1b[1;34m", "\x1b[0m") } else { ("", "", "", "", "") };
+    let tint = if d.severity == "error" { red } else { yellow };
+    writeln!(out, "{tint}{}{reset}{bold}: {}{reset}", d.severity, d.message)?;
+    let gutter = d.line.map_or(0, |l| l.to_string().len());
+    let pad = " ".repeat(gutter);
+    if let (Some(file), Some(line), Some(column)) = (&d.file, d.line, d.column) {
+        writeln!(out, "{pad}{blue}-->{reset} {file}:{line}:{column}")?;
+        if let Some(source) = &d.source_line {
+            writeln!(out, "{pad} {blue}|{reset}")?;
+            writeln!(out, "{blue}{line} |{reset} {source}")?;
+            let (at, width) = d.caret;
+            writeln!(out, "{pad} {blue}|{reset} {}{tint}{}{reset}", " ".repeat(at), "^".repeat(width))?;
+        }
+    } else if let Some(file) = &d.file {
+        writeln!(out, "{pad}{blue}-->{reset} {file}")?;
+    }
+    for hint in &d.hints {
+        writeln!(out, "{pad} {blue}={reset} {bold}hint{reset}: {hint}")?;
+    }
+    writeln!(out)
+}
+
+/// Columns a string takes in a terminal: East Asian wide characters take two.
+fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// A report problem as a diagnostic pointing into its file.
 pub fn from_problem(problem: &Problem) -> SourceDiagnostic {
+    let id = file_id(&format!("/{}", problem.file));
     let span = match &problem.range {
-        Some(range) => DiagSpan::from_range(file_id(&format!("/{}", problem.file)), range.clone()),
-        None => Span::detached().into(),
+        Some(range) => DiagSpan::from_range(id, range.clone()),
+        // No spot to show: an empty range at the start stands for the whole
+        // file, which is named without a line.
+        None => DiagSpan::from_range(id, 0..0),
     };
-    let message = match problem.range {
-        Some(_) => problem.message.clone(),
-        None if problem.message.contains(&problem.file) => problem.message.clone(),
-        None => format!("{}: {}", problem.file, problem.message),
-    };
-    SourceDiagnostic::error(span, message).with_hints(problem.hints.iter().map(EcoString::from))
+    SourceDiagnostic::error(span, problem.message.as_str()).with_hints(problem.hints.iter().map(EcoString::from))
 }
 
 /// An error about no file in particular (a missing folder, an unwritable output).
 pub fn error(message: impl Into<EcoString>, hints: &[&str]) -> SourceDiagnostic {
-    SourceDiagnostic::error(Span::detached(), message)
-        .with_hints(hints.iter().map(|h| EcoString::from(*h)))
+    SourceDiagnostic::error(Span::detached(), message).with_hints(hints.iter().map(|h| EcoString::from(*h)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str, range: Range<usize>) -> Located {
+        let mut d = Located {
+            severity: "error",
+            message: String::new(),
+            file: None,
+            line: None,
+            column: None,
+            hints: vec![],
+            source_line: None,
+            caret: (0, 1),
+        };
+        place(&mut d, text, range);
+        d
+    }
+
+    #[test]
+    fn lines_and_columns_count_from_one_in_characters() {
+        let text = "title: x\nbody: 走访{{vists}}\n";
+        let start = text.find("{{").unwrap();
+        let d = at(text, start..start + 9);
+        assert_eq!((d.line, d.column), (Some(2), Some(9)));
+        assert_eq!(d.source_line.as_deref(), Some("body: 走访{{vists}}"));
+        // "body: " is 6 columns, 走访 four more; the caret spans 9.
+        assert_eq!(d.caret, (10, 9));
+    }
+
+    #[test]
+    fn a_range_past_the_end_is_clamped() {
+        let d = at("abc", 10..12);
+        assert_eq!((d.line, d.column), (Some(1), Some(4)));
+    }
 }

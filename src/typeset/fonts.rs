@@ -1,10 +1,11 @@
 //! Fonts: the bundled CJK faces, embedded in the binary (zero-copy), plus
 //! folders the user names and, only when asked, the system's fonts.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use typst::foundations::Bytes;
-use typst::text::{Font, FontInfo};
+use typst::text::{Font, FontBook, FontInfo, FontVariant};
 use typst_kit::fonts::FontStore;
 
 /// One bundled face: a file of `fonts/` and the face's index in it.
@@ -16,10 +17,7 @@ struct Bundled {
 
 macro_rules! bundled {
     ($file:literal, $index:literal) => {
-        Bundled {
-            data: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/", $file)),
-            index: $index,
-        }
+        Bundled { data: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/", $file)), index: $index }
     };
 }
 
@@ -57,6 +55,25 @@ pub fn store(options: &FontOptions) -> FontStore {
     store
 }
 
+/// The characters among `chars` that no font in `book` can display (the
+/// same test typst's fallback makes), leaving out white space and
+/// invisible format characters, which need no glyph.
+pub fn uncovered(book: &FontBook, chars: impl IntoIterator<Item = char>) -> BTreeSet<char> {
+    let distinct: BTreeSet<char> = chars.into_iter().filter(|&c| !invisible(c)).collect();
+    distinct
+        .into_iter()
+        .filter(|c| book.select_fallback(None, FontVariant::default(), &c.to_string()).is_none())
+        .collect()
+}
+
+/// White space, controls, and format characters (joiners, direction marks,
+/// variation selectors, BOM).
+fn invisible(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0xFE00..=0xFE0F | 0xFEFF | 0xE0000..=0xE0FFF)
+}
+
 fn bundled() -> impl Iterator<Item = (Font, FontInfo)> {
     BUNDLED.iter().filter_map(|b| {
         let font = Font::new(Bytes::new(b.data), b.index)?;
@@ -68,6 +85,13 @@ fn bundled() -> impl Iterator<Item = (Font, FontInfo)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bundled_fonts_cover_rare_han_but_not_everything() {
+        let book = FontBook::from_infos(bundled().map(|(_, info)| info));
+        assert!(uncovered(&book, "埒𬌗𠮷，。“”ABC abc\n\u{200D}".chars()).is_empty());
+        assert_eq!(uncovered(&book, "‣".chars()).into_iter().collect::<Vec<_>>(), ['‣']);
+    }
 
     #[test]
     fn bundled_faces_are_the_intended_families() {

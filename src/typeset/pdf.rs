@@ -18,12 +18,8 @@ const STANDARDS: &[PdfStandard] = &[PdfStandard::A_2b];
 /// Exports `document` as PDF/A. The identifier derives from the title and the
 /// timestamp from the report's date, so the same report gives the same bytes.
 pub fn export(document: &PagedDocument, meta: &Meta) -> SourceResult<Vec<u8>> {
-    let standards = PdfStandards::new(STANDARDS).map_err(|e| {
-        ecow::eco_vec![SourceDiagnostic::error(
-            Span::detached(),
-            e.message().clone()
-        )]
-    })?;
+    let standards = PdfStandards::new(STANDARDS)
+        .map_err(|e| ecow::eco_vec![SourceDiagnostic::error(Span::detached(), e.message().clone())])?;
     let timestamp = creation_date(meta).map(Timestamp::new_utc);
     let options = PdfOptions {
         ident: Smart::Custom(format!("baogao:{}", meta.title)),
@@ -50,13 +46,9 @@ fn with_font_hint(error: SourceDiagnostic) -> SourceDiagnostic {
 /// The PDF's creation date (PDF/A requires one): the report's `date`, else
 /// `SOURCE_DATE_EPOCH` (for reproducible builds), else now.
 fn creation_date(meta: &Meta) -> Option<Datetime> {
-    let from_report = meta
-        .date
-        .and_then(|d| Datetime::from_ymd_hms(d.year, d.month, d.day, 0, 0, 0));
-    let seconds = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .unwrap_or_else(|| {
+    let from_report = meta.date.and_then(|d| Datetime::from_ymd_hms(d.year, d.month, d.day, 0, 0, 0));
+    let seconds =
+        std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or_else(|| {
             let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
             now.map(|d| d.as_secs() as i64).unwrap_or(0)
         });
@@ -77,14 +69,7 @@ fn datetime_from_unix(seconds: i64) -> Option<Datetime> {
     let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
     let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-    Datetime::from_ymd_hms(
-        year,
-        month,
-        day,
-        (secs / 3600) as u8,
-        (secs % 3600 / 60) as u8,
-        (secs % 60) as u8,
-    )
+    Datetime::from_ymd_hms(year, month, day, (secs / 3600) as u8, (secs % 3600 / 60) as u8, (secs % 60) as u8)
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and
@@ -94,10 +79,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".baogao-")
-        .suffix(".pdf.tmp")
-        .tempfile_in(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(".baogao-").suffix(".pdf.tmp").tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
@@ -110,17 +92,8 @@ mod tests {
 
     #[test]
     fn unix_seconds_to_civil_dates() {
-        assert_eq!(
-            datetime_from_unix(0),
-            Datetime::from_ymd_hms(1970, 1, 1, 0, 0, 0)
-        );
-        assert_eq!(
-            datetime_from_unix(1_643_068_800),
-            Datetime::from_ymd_hms(2022, 1, 25, 0, 0, 0)
-        );
-        assert_eq!(
-            datetime_from_unix(951_782_400 + 3_723),
-            Datetime::from_ymd_hms(2000, 2, 29, 1, 2, 3)
-        );
+        assert_eq!(datetime_from_unix(0), Datetime::from_ymd_hms(1970, 1, 1, 0, 0, 0));
+        assert_eq!(datetime_from_unix(1_643_068_800), Datetime::from_ymd_hms(2022, 1, 25, 0, 0, 0));
+        assert_eq!(datetime_from_unix(951_782_400 + 3_723), Datetime::from_ymd_hms(2000, 2, 29, 1, 2, 3));
     }
 }

@@ -7,22 +7,13 @@ pub const DIR: &str = "_baogao";
 /// Path (under [`DIR`]) and text of every embedded template file.
 static FILES: &[(&str, &str)] = &[
     ("report.typ", include_str!("../../templates/report.typ")),
-    (
-        "lib/theme.typ",
-        include_str!("../../templates/lib/theme.typ"),
-    ),
-    (
-        "lib/components.typ",
-        include_str!("../../templates/lib/components.typ"),
-    ),
+    ("lib/theme.typ", include_str!("../../templates/lib/theme.typ")),
+    ("lib/components.typ", include_str!("../../templates/lib/components.typ")),
 ];
 
 /// The text of an embedded template file.
 pub fn get(path: &str) -> Option<&'static str> {
-    FILES
-        .iter()
-        .find(|(p, _)| *p == path)
-        .map(|(_, text)| *text)
+    FILES.iter().find(|(p, _)| *p == path).map(|(_, text)| *text)
 }
 
 /// The entry file of a template, as a path under the virtual root.

@@ -43,13 +43,15 @@ impl BaogaoWorld {
         Self {
             library: LazyHash::new(Library::builder().build()),
             fonts,
-            files: FileStore::new(Loader {
-                folder,
-                data: Bytes::new(Vec::new()),
-            }),
+            files: FileStore::new(Loader { folder, data: Bytes::new(Vec::new()) }),
             main: file_id(&templates::entry(template)),
             display_root: display_root.to_path_buf(),
         }
+    }
+
+    /// The fonts' index.
+    pub fn fonts(&self) -> &FontStore {
+        &self.fonts
     }
 
     /// The report folder as the user named it.
@@ -67,26 +69,20 @@ impl BaogaoWorld {
 
 /// The id of a path in the (only) project root.
 pub fn file_id(path: &str) -> FileId {
-    let vpath =
-        VirtualPath::new(path).unwrap_or_else(|_| VirtualPath::new("/").expect("root is valid"));
+    let vpath = VirtualPath::new(path).unwrap_or_else(|_| VirtualPath::new("/").expect("root is valid"));
     RootedPath::new(VirtualRoot::Project, vpath).intern()
 }
 
 impl FileLoader for Loader {
     fn load(&self, id: FileId) -> FileResult<Bytes> {
         if !matches!(id.root(), VirtualRoot::Project) {
-            return Err(FileError::Other(Some(
-                "packages are not available in baogao".into(),
-            )));
+            return Err(FileError::Other(Some("packages are not available in baogao".into())));
         }
         let path = id.vpath().get_without_slash();
         if id.vpath().get_with_slash() == DATA_PATH {
             return Ok(self.data.clone());
         }
-        if let Some(rest) = path
-            .strip_prefix(templates::DIR)
-            .and_then(|p| p.strip_prefix('/'))
-        {
+        if let Some(rest) = path.strip_prefix(templates::DIR).and_then(|p| p.strip_prefix('/')) {
             return templates::get(rest)
                 .map(|text| Bytes::new(text.as_bytes()))
                 .ok_or_else(|| FileError::NotFound(path.into()));

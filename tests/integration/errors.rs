@@ -15,15 +15,8 @@ fn build_broken(edit: impl Fn(&str) -> String) -> String {
     let output = baogao(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert_eq!(output.status.code(), Some(1), "expected exit 1:\n{stderr}");
-    assert_eq!(
-        std::fs::read(&out).unwrap(),
-        earlier,
-        "the earlier PDF changed"
-    );
-    let names: Vec<_> = std::fs::read_dir(tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
+    assert_eq!(std::fs::read(&out).unwrap(), earlier, "the earlier PDF changed");
+    let names: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(names.len(), 2, "stray files next to the output: {names:?}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     stderr
@@ -33,20 +26,14 @@ fn build_broken(edit: impl Fn(&str) -> String) -> String {
 fn unknown_metric_is_located_with_a_suggestion() {
     let stderr = build_broken(|y| y.replace("走访企业{{visits}}", "走访企业{{vists}}"));
     assert!(stderr.contains("unknown metric `vists`"), "{stderr}");
-    assert!(
-        stderr.contains("report.yaml:7:"),
-        "should point at line 7:\n{stderr}"
-    );
+    assert!(stderr.contains("report.yaml:7:"), "should point at line 7:\n{stderr}");
     assert!(stderr.contains("did you mean `visits`?"), "{stderr}");
 }
 
 #[test]
 fn unknown_field_and_unclosed_markup_are_errors() {
     let stderr = build_broken(|y| y.replace("{{visits.change}}", "{{visits.foo}}"));
-    assert!(
-        stderr.contains("metric `visits` has no field `foo`"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("metric `visits` has no field `foo`"), "{stderr}");
     let stderr = build_broken(|y| y.replace("**营商环境全面优化。**", "**营商环境全面优化。"));
     assert!(stderr.contains("never closed"), "{stderr}");
 }
@@ -70,19 +57,12 @@ fn missing_csv_is_named() {
 fn disagreeing_previous_and_change_is_an_error() {
     let (tmp, dir) = copy_fixture("minimal");
     let metrics = std::fs::read_to_string(dir.join("metrics.yaml")).unwrap();
-    std::fs::write(
-        dir.join("metrics.yaml"),
-        metrics.replace("previous: 280", "previous: 280, change: 5"),
-    )
-    .unwrap();
+    std::fs::write(dir.join("metrics.yaml"), metrics.replace("previous: 280", "previous: 280, change: 5")).unwrap();
     let out = tmp.path().join("x.pdf");
     let output = baogao(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("metrics.yaml:1:"),
-        "should point at the metric: {stderr}"
-    );
+    assert!(stderr.contains("metrics.yaml:1:"), "should point at the metric: {stderr}");
     assert!(stderr.contains("disagrees"), "{stderr}");
     assert!(!out.exists());
 }

@@ -27,13 +27,7 @@ fn fonts_on(pdf: &std::path::Path, first: u32, last: u32) -> Option<Vec<String>>
         out.lines()
             .skip(2)
             .filter_map(|l| l.split_whitespace().next())
-            .map(|n| {
-                n.split('+')
-                    .next_back()
-                    .unwrap_or(n)
-                    .trim_end_matches("-Identity-H")
-                    .to_string()
-            })
+            .map(|n| n.split('+').next_back().unwrap_or(n).trim_end_matches("-Identity-H").to_string())
             .collect(),
     )
 }
@@ -43,10 +37,8 @@ fn gb2312_renders_in_body_and_heading_faces() {
     let han = gb2312_han();
     assert_eq!(han.chars().count(), 6763);
     let chars: Vec<char> = han.chars().collect();
-    let titles: String = chars
-        .chunks(150)
-        .map(|c| format!("  - title: \"{}\"\n", c.iter().collect::<String>()))
-        .collect();
+    let titles: String =
+        chars.chunks(150).map(|c| format!("  - title: \"{}\"\n", c.iter().collect::<String>())).collect();
     let yaml = format!("title: 字库测试\nsummary: \"{han}\"\nsections:\n{titles}");
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("gb2312");
@@ -58,33 +50,19 @@ fn gb2312_renders_in_body_and_heading_faces() {
     // in the body face): every character there is in the body face, since a
     // missing glyph would pull in a fallback face.
     let Some(_) = pdf_text(&out) else { return };
-    let page = (1..60)
-        .find(|&p| pdf_pages_text(&out, p, p).unwrap().ends_with("—2—"))
-        .expect("no page numbered 2");
+    let page = (1..60).find(|&p| pdf_pages_text(&out, p, p).unwrap().ends_with("—2—")).expect("no page numbered 2");
     let body = fonts_on(&out, page, page).unwrap();
-    assert_eq!(
-        body,
-        ["NotoSerifCJKsc-Regular"],
-        "body page uses other faces"
-    );
+    assert_eq!(body, ["NotoSerifCJKsc-Regular"], "body page uses other faces");
     let all = fonts_on(&out, 1, 999).unwrap();
     for font in &all {
         assert!(
-            [
-                "NotoSerifCJKsc-Regular",
-                "NotoSerifCJKsc-Bold",
-                "NotoSansCJKsc-Bold",
-                "NotoSansCJKsc-Regular"
-            ]
-            .contains(&font.as_str()),
+            ["NotoSerifCJKsc-Regular", "NotoSerifCJKsc-Bold", "NotoSansCJKsc-Bold", "NotoSansCJKsc-Regular"]
+                .contains(&font.as_str()),
             "unexpected face {font}: a fallback was needed"
         );
     }
     let text = pdf_text(&out).unwrap();
-    assert!(
-        text.contains(&han[..300]),
-        "GB 2312 text does not read back"
-    );
+    assert!(text.contains(&han[..300]), "GB 2312 text does not read back");
 }
 
 #[test]
@@ -105,7 +83,8 @@ fn font_path_supplies_characters_the_bundle_lacks() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("symbol");
     std::fs::create_dir(&dir).unwrap();
-    std::fs::write(dir.join("report.yaml"), "title: 字体\nsections:\n  - title: 符号\n    body: 项目符号‣在此。\n").unwrap();
+    std::fs::write(dir.join("report.yaml"), "title: 字体\nsections:\n  - title: 符号\n    body: 项目符号‣在此。\n")
+        .unwrap();
     let out = tmp.path().join("s.pdf");
     let (d, o) = (dir.to_str().unwrap(), out.to_str().unwrap());
 

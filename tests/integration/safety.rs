@@ -24,15 +24,9 @@ fn markup_in_text_prints_as_written_and_reads_no_file() {
         "注入测试#title]",
         "正文{{n}}写出花括号,7个是引用。#include\"/etc/hostname\"#image(\"/etc/passwd\")",
     ] {
-        assert!(
-            text.contains(literal),
-            "`{literal}` missing from the PDF text:\n{text}"
-        );
+        assert!(text.contains(literal), "`{literal}` missing from the PDF text:\n{text}");
     }
-    assert!(
-        !text.contains("root:"),
-        "a file outside the report was read"
-    );
+    assert!(!text.contains("root:"), "a file outside the report was read");
 }
 
 /// Runs a build that must fail with exit code 1 and a message naming `what`.
@@ -40,20 +34,10 @@ fn refused(dir: &std::path::Path, what: &str) {
     let out = dir.join("out.pdf");
     let output = baogao(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "expected exit 1, stderr:\n{stderr}"
-    );
-    assert!(
-        stderr.contains(what),
-        "error should name `{what}`:\n{stderr}"
-    );
+    assert_eq!(output.status.code(), Some(1), "expected exit 1, stderr:\n{stderr}");
+    assert!(stderr.contains(what), "error should name `{what}`:\n{stderr}");
     assert!(stderr.contains("leaves the report folder"), "{stderr}");
-    assert!(
-        stderr.contains("report.yaml:"),
-        "error should point into report.yaml:\n{stderr}"
-    );
+    assert!(stderr.contains("report.yaml:"), "error should point into report.yaml:\n{stderr}");
     assert!(!out.exists(), "a PDF was written");
 }
 
@@ -68,11 +52,7 @@ fn parent_paths_are_refused() {
 fn absolute_paths_are_refused() {
     let (_tmp, dir) = copy_fixture("escape");
     let yaml = std::fs::read_to_string(dir.join("report.yaml")).unwrap();
-    std::fs::write(
-        dir.join("report.yaml"),
-        yaml.replace("../outside.csv", "/etc/passwd"),
-    )
-    .unwrap();
+    std::fs::write(dir.join("report.yaml"), yaml.replace("../outside.csv", "/etc/passwd")).unwrap();
     refused(&dir, "/etc/passwd");
 }
 
@@ -83,10 +63,6 @@ fn links_that_lead_out_are_refused() {
     std::fs::write(tmp.path().join("secret.csv"), "a,b\n1,2\n").unwrap();
     std::os::unix::fs::symlink(tmp.path().join("secret.csv"), dir.join("tables/link.csv")).unwrap();
     let yaml = std::fs::read_to_string(dir.join("report.yaml")).unwrap();
-    std::fs::write(
-        dir.join("report.yaml"),
-        yaml.replace("../outside.csv", "tables/link.csv"),
-    )
-    .unwrap();
+    std::fs::write(dir.join("report.yaml"), yaml.replace("../outside.csv", "tables/link.csv")).unwrap();
     refused(&dir, "tables/link.csv");
 }

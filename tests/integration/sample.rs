@@ -55,43 +55,23 @@ fn sample_has_contents_bookmarks_and_numbered_pages() {
     let Some(toc) = pdf_pages_text(&pdf, 2, 2) else {
         return;
     };
-    for part in [
-        "目录",
-        "一、经济发展迈上新台阶",
-        "五、社会治理迈出新步伐",
-        "八、人大、政协、工青妇工作全面加强",
-        "附表1",
-    ] {
+    for part in
+        ["目录", "一、经济发展迈上新台阶", "五、社会治理迈出新步伐", "八、人大、政协、工青妇工作全面加强", "附表1"]
+    {
         assert!(toc.contains(part), "contents page lacks {part}: {toc}");
     }
     // The contents give page numbers: body page 1 is PDF page 3.
     assert!(toc.contains("一、经济发展迈上新台阶") && toc.contains("1"));
     let info = tool_ok("pdfinfo", &[pdf.to_str().unwrap()]).unwrap();
-    let pages: u32 = info
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let pages: u32 = info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap();
     assert!(pages >= 10, "only {pages} pages");
     // Page numbers start at 1 on the first body page (PDF page 3).
     let page3 = pdf_pages_text(&pdf, 3, 3).unwrap();
-    assert!(
-        page3.contains("—1—"),
-        "page 3 should be numbered 1: {page3}"
-    );
+    assert!(page3.contains("—1—"), "page 3 should be numbered 1: {page3}");
     // Bookmarks: qpdf lists the outline items.
-    let json = tool_ok(
-        "qpdf",
-        &["--json", "--json-key=outlines", pdf.to_str().unwrap()],
-    )
-    .unwrap();
-    for title in [
-        "一、经济发展迈上新台阶",
-        "八、人大、政协、工青妇工作全面加强",
-        "附表1",
-    ] {
+    let json = tool_ok("qpdf", &["--json", "--json-key=outlines", pdf.to_str().unwrap()]).unwrap();
+    for title in ["一、经济发展迈上新台阶", "八、人大、政协、工青妇工作全面加强", "附表1"]
+    {
         assert!(json.contains(title), "no bookmark for {title}");
     }
 }
@@ -103,25 +83,13 @@ fn sample_is_pdfa_2b_with_metadata_and_embedded_subset_fonts() {
     let Some(meta) = tool_ok("pdfinfo", &["-meta", path]) else {
         return;
     };
-    assert!(
-        meta.contains("<pdfaid:part>2</pdfaid:part>"),
-        "XMP lacks PDF/A part 2:\n{meta}"
-    );
-    assert!(
-        meta.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
-        "XMP lacks conformance B"
-    );
+    assert!(meta.contains("<pdfaid:part>2</pdfaid:part>"), "XMP lacks PDF/A part 2:\n{meta}");
+    assert!(meta.contains("<pdfaid:conformance>B</pdfaid:conformance>"), "XMP lacks conformance B");
     let info = tool_ok("pdfinfo", &[path]).unwrap();
     assert!(info.contains("Title:           2021年工作总结"), "{info}");
-    assert!(
-        info.contains("Author:          番禺区人民政府市桥街道办事处"),
-        "{info}"
-    );
+    assert!(info.contains("Author:          番禺区人民政府市桥街道办事处"), "{info}");
     assert!(info.contains("Keywords:        工作总结"), "{info}");
-    assert!(
-        info.contains("CreationDate:") && info.contains("2022"),
-        "{info}"
-    );
+    assert!(info.contains("CreationDate:") && info.contains("2022"), "{info}");
     let fonts = tool_ok("pdffonts", &[path]).unwrap();
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
     assert!(!rows.is_empty());
@@ -129,27 +97,11 @@ fn sample_is_pdfa_2b_with_metadata_and_embedded_subset_fonts() {
         let cols: Vec<&str> = row.split_whitespace().collect();
         // name type [encoding…] emb sub uni object ID
         let n = cols.len();
-        assert_eq!(
-            (cols[n - 5], cols[n - 4]),
-            ("yes", "yes"),
-            "font not embedded and subset: {row}"
-        );
+        assert_eq!((cols[n - 5], cols[n - 4]), ("yes", "yes"), "font not embedded and subset: {row}");
     }
-    assert!(
-        fonts.contains("NotoSerifCJKsc-Regular") && fonts.contains("NotoSansCJKsc-Bold"),
-        "{fonts}"
-    );
+    assert!(fonts.contains("NotoSerifCJKsc-Regular") && fonts.contains("NotoSansCJKsc-Bold"), "{fonts}");
     let qdf = tempfile::NamedTempFile::new().unwrap();
-    tool_ok(
-        "qpdf",
-        &[
-            "--qdf",
-            "--object-streams=disable",
-            path,
-            qdf.path().to_str().unwrap(),
-        ],
-    )
-    .unwrap();
+    tool_ok("qpdf", &["--qdf", "--object-streams=disable", path, qdf.path().to_str().unwrap()]).unwrap();
     let raw = std::fs::read(qdf.path()).unwrap();
     assert!(find(&raw, b"/Lang (zh-CN)"), "catalog lacks /Lang (zh-CN)");
 }
@@ -162,10 +114,7 @@ fn sample_passes_qpdf_check() {
     };
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "qpdf --check failed: {stdout}");
-    assert!(
-        stdout.contains("No syntax or stream encoding errors found"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("No syntax or stream encoding errors found"), "{stdout}");
 }
 
 #[test]
@@ -173,10 +122,7 @@ fn fixture_resolves_references_tables_and_csv_encodings() {
     let (tmp, dir) = copy_fixture("minimal");
     let out = tmp.path().join("m.pdf");
     let stdout = build_ok(&dir, &out);
-    assert!(
-        stdout.contains("m.pdf") && stdout.contains(" s"),
-        "build should say where and how long: {stdout}"
-    );
+    assert!(stdout.contains("m.pdf") && stdout.contains(" s"), "build should say where and how long: {stdout}");
     let Some(text) = pdf_text(&out) else { return };
     assert_in_order(
         &text,
@@ -212,18 +158,11 @@ fn fixture_resolves_references_tables_and_csv_encodings() {
 fn default_output_is_named_after_the_folder() {
     let (_tmp, dir) = copy_fixture("minimal");
     let output = baogao(&["build", dir.join("report.yaml").to_str().unwrap()]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(dir.join("minimal.pdf").is_file());
     let leftovers: Vec<_> = files_below(&dir)
         .into_iter()
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().contains(".tmp"))
-        })
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().contains(".tmp")))
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }
@@ -234,14 +173,7 @@ fn gb18030_csv_of_the_sample_is_decoded() {
     let Some(text) = pdf_text(&pdf) else { return };
     assert!(text.contains("优生优育筛查券发放情况"));
     let table = pdf_layout_text(&pdf).unwrap();
-    assert_in_order(
-        &table,
-        &[
-            "券种发放张数用途",
-            "孕前优生检查券429孕前健康检查",
-            "排畸彩超券1758",
-        ],
-    );
+    assert_in_order(&table, &["券种发放张数用途", "孕前优生检查券429孕前健康检查", "排畸彩超券1758"]);
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> bool {

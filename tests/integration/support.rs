@@ -37,20 +37,13 @@ fn copy_recursive(src: &Path, dest: &Path) {
 
 /// Runs `baogao` with `args`.
 pub fn baogao(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_baogao"))
-        .args(args)
-        .output()
-        .expect("run baogao")
+    Command::new(env!("CARGO_BIN_EXE_baogao")).args(args).output().expect("run baogao")
 }
 
 /// Builds `dir` to `out`, asserting success; returns stdout.
 pub fn build_ok(dir: &Path, out: &Path) -> String {
     let output = baogao(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap()]);
-    assert!(
-        output.status.success(),
-        "baogao build failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "baogao build failed:\n{}", String::from_utf8_lossy(&output.stderr));
     assert!(out.is_file(), "no PDF at {}", out.display());
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
@@ -65,9 +58,7 @@ pub fn tool(program: &str, args: &[&str]) -> Option<Output> {
             if std::env::var_os("CI").is_some() {
                 panic!("`{program}` is not installed, but CI must run this test (see .ci/run)");
             }
-            eprintln!(
-                "skipping: `{program}` is not installed (apt-get install poppler-utils qpdf)"
-            );
+            eprintln!("skipping: `{program}` is not installed (apt-get install poppler-utils qpdf)");
             None
         }
         Err(e) => panic!("cannot run {program}: {e}"),
@@ -77,11 +68,7 @@ pub fn tool(program: &str, args: &[&str]) -> Option<Output> {
 /// stdout of a tool that must succeed.
 pub fn tool_ok(program: &str, args: &[&str]) -> Option<String> {
     let output = tool(program, args)?;
-    assert!(
-        output.status.success(),
-        "{program} {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "{program} {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
     Some(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
@@ -102,10 +89,7 @@ pub fn pdf_layout_text(pdf: &Path) -> Option<String> {
 /// The text of the given page range (1-based, inclusive).
 pub fn pdf_pages_text(pdf: &Path, first: u32, last: u32) -> Option<String> {
     let (f, l) = (first.to_string(), last.to_string());
-    let text = tool_ok(
-        "pdftotext",
-        &["-f", &f, "-l", &l, pdf.to_str().unwrap(), "-"],
-    )?;
+    let text = tool_ok("pdftotext", &["-f", &f, "-l", &l, pdf.to_str().unwrap(), "-"])?;
     Some(text.chars().filter(|c| !c.is_whitespace()).collect())
 }
 
