@@ -42,6 +42,15 @@ impl Folder {
         std::fs::read(&path).map_err(|e| FolderError::Io(rel.into(), e))
     }
 
+    /// The size in bytes of the file `rel`, refusing anything outside.
+    pub fn size(&self, rel: &str) -> Result<u64, FolderError> {
+        let path = self.resolve(rel)?;
+        if path.is_dir() {
+            return Err(FolderError::IsDirectory(rel.into()));
+        }
+        path.metadata().map(|m| m.len()).map_err(|e| FolderError::Io(rel.into(), e))
+    }
+
     /// Whether `rel` names a file inside the folder.
     pub fn exists(&self, rel: &str) -> bool {
         self.resolve(rel).is_ok_and(|p| p.is_file())

@@ -8,10 +8,11 @@ use indexmap::IndexMap;
 use super::document::{Appendix, Date, Document, Meta, Section};
 use super::folder::{Folder, FolderError};
 use super::metrics::{Callout, Metrics};
-use super::model::{self, Metric, MetricsSource, Paper, TableSpec};
+use super::model::{self, MetricMap, MetricsSource, Paper, TableSpec};
 use super::problem::{Problem, SourceText};
 use super::table;
 use super::text::{self, Paragraph, TextError};
+use super::yaml;
 
 /// The file that holds a report's structure and text.
 pub const REPORT_FILE: &str = "report.yaml";
@@ -28,7 +29,7 @@ pub struct Loaded {
 /// Loads and resolves the report in `folder`.
 pub fn load(folder: &Folder) -> Result<Loaded, Vec<Problem>> {
     let source = read_text(folder, REPORT_FILE).map_err(|p| vec![p])?;
-    let report: model::Report = parse_yaml(REPORT_FILE, &source).map_err(|p| vec![p])?;
+    let report: model::Report = yaml::parse(REPORT_FILE, &source).map_err(|p| vec![p])?;
     let src = SourceText { file: REPORT_FILE, text: &source };
     let (metrics, metrics_file, mut problems) = load_metrics(folder, &report, &src)?;
     let mut sources = vec![REPORT_FILE.to_string()];
@@ -63,13 +64,34 @@ pub fn locate_chars(folder: &Folder, sources: &[String], chars: &BTreeSet<char>)
         .collect()
 }
 
+/// The largest report file (YAML or CSV) baogao reads: about 5 million
+/// Chinese characters, thousands of pages. Larger files are refused at once
+/// rather than parsed for minutes.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a file of the report, refusing one over [`MAX_FILE_BYTES`].
+fn read_limited(folder: &Folder, file: &str) -> Result<Vec<u8>, Problem> {
+    let size = folder.size(file).map_err(|e| folder_problem(file, &e))?;
+    if size > MAX_FILE_BYTES {
+        return Err(Problem::new(
+            file,
+            None,
+            format!("`{file}` is {:.1} MB; report files may be at most {} MB", size as f64 / 1e6, MAX_FILE_BYTES >> 20),
+        )
+        .hint("split the report, or move bulk data into a smaller table"));
+    }
+    folder.read(file).map_err(|e| folder_problem(file, &e))
+}
+
 /// Reads a text file of the report: UTF-8, not empty.
 pub fn read_text(folder: &Folder, file: &str) -> Result<String, Problem> {
-    let bytes = folder.read(file).map_err(|e| folder_problem(file, &e))?;
+    let bytes = read_limited(folder, file)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let text = String::from_utf8(bytes.to_vec()).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        Problem::new(file, None, format!("`{file}` is not UTF-8 text (invalid byte at offset {at})"))
+        let valid = &bytes[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let gb = if decode_text(bytes).is_some() { " (it reads as GB18030/GBK)" } else { "" };
+        Problem::new(file, None, format!("`{file}` is not UTF-8 text{gb}: the first bad byte is on line {line}"))
             .hint("save the file as UTF-8 (in Notepad: Save As → Encoding: UTF-8)")
     })?;
     if text.trim().is_empty() {
@@ -94,17 +116,6 @@ pub fn folder_problem(file: &str, e: &FolderError) -> Problem {
     Problem::new(file, None, e.to_string()).hint(e.hint())
 }
 
-fn parse_yaml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, Problem> {
-    serde_yaml::from_str(text).map_err(|e| {
-        let range = e.location().map(|l| {
-            let i = l.index().min(text.len());
-            i..(i + 1).min(text.len()).max(i)
-        });
-        Problem::new(file, range, e.to_string().replace(" at line", "\n  at line"))
-            .hint("check the indentation and the `key: value` form around that spot")
-    })
-}
-
 /// The metrics from `metrics:` (a file or inline) or from `metrics.yaml`,
 /// with the file they came from and the problems found in them.
 fn load_metrics(
@@ -115,7 +126,7 @@ fn load_metrics(
     let grouping = report.number_grouping;
     let file = match &report.metrics {
         Some(MetricsSource::Inline(map)) => {
-            let metrics = Metrics::new(map.clone(), grouping);
+            let metrics = Metrics::new(map.0.clone(), grouping);
             let problems = metrics.check(src);
             return Ok((metrics, None, problems));
         }
@@ -131,7 +142,7 @@ fn load_metrics(
             vec![p]
         }
     })?;
-    let map: IndexMap<String, Metric> = parse_yaml(file, &text).map_err(|p| vec![p])?;
+    let MetricMap(map) = yaml::parse(file, &text).map_err(|p| vec![p])?;
     let metrics = Metrics::new(map, grouping);
     let problems = metrics.check(&SourceText { file, text: &text });
     Ok((metrics, Some(file.to_string()), problems))
@@ -221,25 +232,35 @@ impl Resolve<'_> {
             title: a.title.clone(),
             note: self.text(a.note.as_deref()),
             body: self.text(a.body.as_deref()),
-            table: a.table.as_ref().and_then(|t| self.table(t)),
+            table: a.table.as_ref().and_then(|t| self.table(&a.title, t)),
         }
     }
 
-    fn table(&mut self, spec: &TableSpec) -> Option<table::Table> {
-        let result = match spec {
-            TableSpec::Metrics { metrics } => table::of_metrics(self.metrics, metrics).map_err(|e| self.located(e)),
-            TableSpec::Inline { columns, rows } => {
+    fn table(&mut self, title: &str, spec: &TableSpec) -> Option<table::Table> {
+        let result = match (&spec.metrics, &spec.columns, &spec.rows, &spec.csv) {
+            (Some(selection), None, None, None) => {
+                table::of_metrics(self.metrics, selection).map_err(|e| self.located(e))
+            }
+            (None, Some(columns), Some(rows), None) => {
                 table::of_rows(columns, rows, self.metrics).map_err(|e| self.located(e))
             }
-            TableSpec::Csv { csv } => {
-                self.sources.push(csv.clone());
-                self.folder
-                    .read(csv)
-                    .map_err(|e| Problem { range: self.src.find(csv), ..folder_problem(REPORT_FILE, &e) })
-                    .and_then(|bytes| table::of_csv(csv, &bytes, self.metrics))
-            }
+            (None, None, None, Some(csv)) => self.csv_table(csv),
+            _ => Err(self
+                .src
+                .problem_at(title, format!("the table of appendix entry `{title}` is not one of the three kinds"))
+                .hint("write `metrics: all` (or a list, or `{group: …}`), or `columns:` with `rows:`, or `csv: tables/x.csv`")),
         };
         result.map_err(|p| self.problems.push(p)).ok()
+    }
+
+    fn csv_table(&mut self, csv: &str) -> Result<table::Table, Problem> {
+        self.sources.push(csv.to_string());
+        let bytes = read_limited(self.folder, csv).map_err(|p| Problem {
+            file: REPORT_FILE.into(),
+            range: self.src.find(csv),
+            ..p
+        })?;
+        table::of_csv(csv, &bytes, self.metrics)
     }
 
     fn text(&mut self, text: Option<&str>) -> Vec<Paragraph> {

@@ -10,6 +10,7 @@ mod number;
 pub mod problem;
 mod table;
 pub mod text;
+mod yaml;
 
 pub use folder::Folder;
 pub use load::{Loaded, REPORT_FILE, load, locate_chars};

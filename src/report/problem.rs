@@ -40,18 +40,25 @@ impl SourceText<'_> {
         self.text.find(needle).map(|i| i..i + needle.len())
     }
 
-    /// Where the mapping key `key:` stands (at the start of a line or after
-    /// `{`/`,` in a flow mapping).
+    /// Where the mapping key `key:` first stands.
     pub fn find_key(&self, key: &str) -> Option<Range<usize>> {
+        self.find_keys(key).next()
+    }
+
+    /// Every place the mapping key `key:` stands (at the start of a line, or
+    /// after `{`, `,` or `- ` in flow and list forms).
+    pub fn find_keys<'s>(&'s self, key: &'s str) -> impl Iterator<Item = Range<usize>> + 's {
         let pattern = format!("{key}:");
-        self.text
-            .match_indices(&pattern)
+        let text = self.text;
+        text.match_indices(&pattern)
             .map(|(i, _)| i)
-            .find(|&i| {
-                let before = self.text[..i].trim_end_matches([' ', '\t', '"', '\'']);
+            .filter(move |&i| {
+                let before = text[..i].trim_end_matches([' ', '\t', '"', '\'']);
                 before.is_empty() || before.ends_with(['\n', '{', ',', '-'])
             })
-            .map(|i| i..i + key.len())
+            .map(move |i| i..i + key.len())
+            .collect::<Vec<_>>()
+            .into_iter()
     }
 
     /// A problem at the first place `needle` stands, or at no spot.

@@ -40,7 +40,7 @@ pub fn of_metrics(metrics: &Metrics, selection: &MetricSelection) -> Result<Tabl
             });
         }
         MetricSelection::List(ids) => (ids.iter().map(String::as_str).collect(), false),
-        MetricSelection::Group { group } => {
+        MetricSelection::Group(group) => {
             let ids: Vec<&str> = metrics
                 .iter()
                 .filter(|(_, m)| m.group.as_deref() == Some(group.as_str()))
@@ -142,7 +142,7 @@ pub fn of_rows(columns: &[String], rows: &[Vec<Cell>], resolver: &dyn Resolver) 
             return Err(TextError {
                 message: format!("row {} has {} cells, but the table has {} columns", i + 1, row.len(), columns.len()),
                 hints: vec!["give every row one cell per column; write \"\" for an empty cell".into()],
-                snippet: String::new(),
+                snippet: row.first().map(cell_text).unwrap_or_default(),
             });
         }
         let cells = row.iter().map(|c| text::parse_inline(&cell_text(c), resolver)).collect::<Result<_, _>>()?;
@@ -156,7 +156,7 @@ fn cell_text(cell: &Cell) -> String {
         Cell::Text(s) => s.clone(),
         Cell::Number(n) => number::format(*n, None, false),
         Cell::Bool(b) => if *b { "是" } else { "否" }.into(),
-        Cell::Empty(()) => String::new(),
+        Cell::Empty => String::new(),
     }
 }
 

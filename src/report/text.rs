@@ -28,9 +28,27 @@ pub trait Resolver {
     fn resolve(&self, id: &str, field: Option<&str>) -> Result<String, TextError>;
 }
 
+/// The longest paragraph baogao typesets, in characters (about 25 pages).
+/// Typesetting a paragraph costs more than linear time in its length, so a
+/// runaway one (a pasted file, a missing blank line) is refused.
+pub const MAX_PARAGRAPH_CHARS: usize = 20_000;
+
 /// Splits `text` into paragraphs and resolves its references.
 pub fn parse(text: &str, resolver: &dyn Resolver) -> Result<Vec<Paragraph>, TextError> {
     paragraphs(text).iter().map(|p| parse_paragraph(p, resolver)).collect()
+}
+
+/// Refuses a paragraph over [`MAX_PARAGRAPH_CHARS`].
+fn check_length(paragraph: &str) -> Result<(), TextError> {
+    let count = paragraph.chars().count();
+    if count <= MAX_PARAGRAPH_CHARS {
+        return Ok(());
+    }
+    Err(TextError {
+        message: format!("a paragraph of {count} characters is longer than the {MAX_PARAGRAPH_CHARS} baogao typesets"),
+        hints: vec!["split it into paragraphs with blank lines".into()],
+        snippet: snippet(paragraph),
+    })
 }
 
 /// Parses a text that must stay on one line (a table cell): its paragraphs are
@@ -89,6 +107,7 @@ fn is_cjk(c: char) -> bool {
 }
 
 fn parse_paragraph(text: &str, resolver: &dyn Resolver) -> Result<Paragraph, TextError> {
+    check_length(text)?;
     let mut runs = Vec::new();
     let mut bold = false;
     let mut bold_start = 0;

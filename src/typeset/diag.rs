@@ -119,7 +119,14 @@ fn place(located: &mut Located, text: &str, range: Range<usize>) {
     located.line = Some(text[..start].matches('\n').count() + 1);
     located.column = Some(text[line_start..start].chars().count() + 1);
     located.caret = (display_width(&text[line_start..start]), display_width(&text[start..end]).max(1));
-    located.source_line = Some(line_text.replace('\t', " "));
+    // Tabs as a space and other controls as their visible symbols (␀),
+    // so the caret stays in place and the terminal is not disturbed.
+    let visible = |c: char| match c {
+        '\t' => ' ',
+        c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or(' '),
+        c => c,
+    };
+    located.source_line = Some(line_text.chars().map(visible).collect());
 }
 
 fn write_human(out: &mut impl Write, d: &Located, color: bool) -> std::io::Result<()> {
