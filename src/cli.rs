@@ -25,6 +25,24 @@ pub enum Command {
     Build(BuildArgs),
     /// Check a report folder as a build would, without writing a PDF.
     Check(CheckArgs),
+    /// Print the JSON Schema of report.yaml or metrics.yaml, for editors.
+    Schema(SchemaArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which file's schema.
+    #[arg(value_enum, default_value_t = SchemaFile::Report)]
+    pub file: SchemaFile,
+}
+
+/// The files that have a schema.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SchemaFile {
+    /// report.yaml
+    Report,
+    /// metrics.yaml
+    Metrics,
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,7 @@ fn main() -> ExitCode {
     let outcome = match &cli.command {
         cli::Command::Build(args) => cmd::build::run(args, format),
         cli::Command::Check(args) => cmd::check::run(args, format),
+        cli::Command::Schema(args) => cmd::schema::run(args),
     };
     match outcome {
         Outcome::Success => ExitCode::SUCCESS,

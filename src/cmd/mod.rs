@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod check;
+pub mod schema;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -54,13 +55,14 @@ pub fn prepare(input: &InputArgs, format: MessageFormat) -> Result<Prepared, Out
         diag::print_plain(&[diag::error(message, &["give the folder that holds report.yaml"])], format);
         Outcome::ReportError
     })?;
-    let world = BaogaoWorld::new(folder.clone(), &dir, fonts, "report");
+    let mut world = BaogaoWorld::new(folder.clone(), &dir, fonts);
     let fail = |world: &BaogaoWorld, problems: &[report::Problem]| {
         let diags: Vec<_> = problems.iter().map(diag::from_problem).collect();
         diag::print(world, &diags, format);
         Outcome::ReportError
     };
     let loaded = report::load(&folder).map_err(|problems| fail(&world, &problems))?;
+    world.set_template(&loaded.template);
     let missing = fonts::uncovered(world.fonts().book(), document_chars(&loaded));
     if !missing.is_empty() {
         return Err(fail(&world, &report::locate_chars(&folder, &loaded.sources, &missing)));

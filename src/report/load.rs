@@ -19,9 +19,19 @@ pub const REPORT_FILE: &str = "report.yaml";
 /// Where metrics are looked for when `report.yaml` names none.
 pub const METRICS_FILE: &str = "metrics.yaml";
 
+/// Which template lays the report out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Template {
+    /// One of baogao's own, by name (`report`).
+    Builtin(&'static str),
+    /// A `.typ` file in the report folder, by its path there.
+    Own(String),
+}
+
 /// A resolved report and the files of the folder it was made from.
 pub struct Loaded {
     pub document: Document,
+    pub template: Template,
     /// Paths relative to the folder: report.yaml, the metrics file, tables.
     pub sources: Vec<String>,
 }
@@ -36,8 +46,12 @@ pub fn load(folder: &Folder) -> Result<Loaded, Vec<Problem>> {
     sources.extend(metrics_file);
     let mut resolver = Resolve { folder, metrics: &metrics, src, problems: Vec::new(), sources };
     let document = resolver.document(&report);
+    let template = resolver.template(report.template.as_deref());
     problems.append(&mut resolver.problems);
-    if problems.is_empty() { Ok(Loaded { document, sources: resolver.sources }) } else { Err(problems) }
+    match template {
+        Some(template) if problems.is_empty() => Ok(Loaded { document, template, sources: resolver.sources }),
+        _ => Err(problems),
+    }
 }
 
 /// One problem per character in `chars` (ones no font has), placed where it
@@ -169,14 +183,31 @@ impl Resolve<'_> {
         }
     }
 
-    fn meta(&mut self, r: &model::Report) -> Meta {
-        if let Some(template) = r.template.as_deref().filter(|t| *t != "report") {
-            self.problems.push(
-                self.src
-                    .problem_at(template, format!("template `{template}` is not available in this version of baogao"))
-                    .hint("remove `template:` to use the built-in `report` template"),
-            );
+    /// The template `template:` names: built in, or a `.typ` file of the folder.
+    fn template(&mut self, name: Option<&str>) -> Option<Template> {
+        let name = name.unwrap_or("report");
+        if name == "report" {
+            return Some(Template::Builtin("report"));
         }
+        if name.ends_with(".typ") {
+            if let Err(e) = self.folder.size(name) {
+                let problem =
+                    Problem { file: REPORT_FILE.into(), range: self.src.find(name), ..folder_problem(name, &e) };
+                self.problems.push(problem);
+                return None;
+            }
+            self.sources.push(name.to_string());
+            return Some(Template::Own(name.to_string()));
+        }
+        self.problems.push(
+            self.src
+                .problem_at(name, format!("template `{name}` is not available in this version of baogao"))
+                .hint("use `report` (the default), or the path of a `.typ` file in the report folder"),
+        );
+        None
+    }
+
+    fn meta(&mut self, r: &model::Report) -> Meta {
         let (lang, region) = split_language(r.language.as_deref().unwrap_or("zh-CN"));
         Meta {
             title: r.title.clone(),

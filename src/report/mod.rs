@@ -13,5 +13,5 @@ pub mod text;
 mod yaml;
 
 pub use folder::Folder;
-pub use load::{Loaded, REPORT_FILE, load, locate_chars};
+pub use load::{Loaded, REPORT_FILE, Template, load, locate_chars};
 pub use problem::Problem;

@@ -5,42 +5,57 @@
 use std::fmt;
 
 use indexmap::IndexMap;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
 
 /// `report.yaml`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Report {
+    /// The title, e.g. 2021年工作总结; also the PDF's title.
     pub title: String,
+    /// Shown under the title.
     #[serde(default)]
     pub subtitle: Option<String>,
+    /// The issuing body, e.g. 番禺区人民政府市桥街道办事处; also the PDF's author.
     #[serde(default)]
     pub author: Option<String>,
-    /// `YYYY-MM-DD`; checked in `load.rs`.
+    /// YYYY-MM-DD: shown on the cover, and the PDF's creation date.
     #[serde(default)]
+    #[schemars(regex(pattern = r"^\d{4}-\d{1,2}-\d{1,2}$"))]
     pub date: Option<String>,
+    /// BCP 47 language tag of the text (default zh-CN).
     #[serde(default)]
     pub language: Option<String>,
+    /// Keywords for the PDF's metadata.
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// `report` (default), or the path of a .typ file in the report folder.
     #[serde(default)]
     pub template: Option<String>,
+    /// Page size (default a4).
     #[serde(default)]
     pub paper: Option<Paper>,
+    /// The path of a metrics file, or the metrics themselves (default: metrics.yaml if present).
     #[serde(default)]
     pub metrics: Option<MetricsSource>,
+    /// Print numbers with thousands separators (39,676.7).
     #[serde(default)]
     pub number_grouping: bool,
+    /// Lead paragraphs before the first section.
     #[serde(default)]
     pub summary: Option<String>,
+    /// The body, numbered 一、二、… by the template.
     pub sections: Vec<Section>,
+    /// Tables and texts after the body (附表1, 附表2 …).
     #[serde(default)]
     pub appendix: Vec<AppendixEntry>,
 }
 
 /// Page sizes a report may ask for.
-#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Paper {
     A4,
@@ -63,32 +78,41 @@ pub enum MetricsSource {
 pub struct MetricMap(pub IndexMap<String, Metric>);
 
 /// One metric of `metrics.yaml`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Metric {
+    /// What is counted, e.g. 走访慰问企业.
     pub label: String,
+    /// The figure, a plain number.
     pub value: f64,
+    /// e.g. 家次, 万元, %.
     #[serde(default)]
     pub unit: Option<String>,
+    /// Last year's value in the same unit; the change is computed from it.
     #[serde(default)]
     pub previous: Option<f64>,
     /// Change in percent, when `previous` is unknown.
     #[serde(default)]
     pub change: Option<f64>,
+    /// Target value in the same unit.
     #[serde(default)]
     pub target: Option<f64>,
+    /// e.g. 全区第二.
     #[serde(default)]
     pub rank: Option<String>,
+    /// Groups the `metrics: all` table, e.g. 经济发展.
     #[serde(default)]
     pub group: Option<String>,
+    /// Digits printed after the point.
     #[serde(default)]
     pub decimals: Option<u8>,
+    /// Shown in metric tables.
     #[serde(default)]
     pub note: Option<String>,
 }
 
-/// A numbered part of the body.
-#[derive(Debug, Deserialize)]
+/// A numbered part of the body: title, callouts, text, subsections.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
     pub title: String,
@@ -101,7 +125,7 @@ pub struct Section {
 }
 
 /// A part of a section, numbered （一）（二）….
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Subsection {
     pub title: String,
@@ -112,7 +136,7 @@ pub struct Subsection {
 }
 
 /// One entry after the body: a table or text.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppendixEntry {
     pub title: String,
@@ -124,9 +148,9 @@ pub struct AppendixEntry {
     pub body: Option<String>,
 }
 
-/// An appendix table: one of `metrics`, `columns` with `rows`, or `csv`
-/// (which one is checked in `load.rs`, with a message naming the entry).
-#[derive(Debug, Deserialize)]
+/// A table: `metrics` (all, a list of ids, or {group}), or `columns` with
+/// `rows`, or `csv` (a file in the report folder).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TableSpec {
     #[serde(default)]
@@ -262,5 +286,53 @@ impl<'de> Deserialize<'de> for Cell {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+// Schemas for the hand-deserialized forms (`baogao schema`).
+
+impl JsonSchema for MetricsSource {
+    fn schema_name() -> Cow<'static, str> {
+        "MetricsSource".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let map = generator.subschema_for::<MetricMap>();
+        json_schema!({"description": "A metrics file's path, or the metrics themselves", "oneOf": [{"type": "string"}, map]})
+    }
+}
+
+impl JsonSchema for MetricMap {
+    fn schema_name() -> Cow<'static, str> {
+        "MetricMap".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let metric = generator.subschema_for::<Metric>();
+        json_schema!({
+            "description": "Metrics by id (letters, digits, _ and -)",
+            "type": "object",
+            "additionalProperties": metric
+        })
+    }
+}
+
+impl JsonSchema for MetricSelection {
+    fn schema_name() -> Cow<'static, str> {
+        "MetricSelection".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"oneOf": [
+            {"const": "all"},
+            {"type": "array", "items": {"type": "string"}},
+            {"type": "object", "properties": {"group": {"type": "string"}}, "required": ["group"], "additionalProperties": false}
+        ]})
+    }
+}
+
+impl JsonSchema for Cell {
+    fn schema_name() -> Cow<'static, str> {
+        "Cell".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": ["string", "number", "boolean", "null"]})
     }
 }

@@ -114,11 +114,18 @@ fn place(located: &mut Located, text: &str, range: Range<usize>) {
     let start = floor_boundary(text, range.start.min(text.len()));
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let line_text = text[line_start..line_end].trim_end_matches('\r');
     let end = floor_boundary(text, range.end.clamp(start, line_end.max(start)));
     located.line = Some(text[..start].matches('\n').count() + 1);
     located.column = Some(text[line_start..start].chars().count() + 1);
-    located.caret = (display_width(&text[line_start..start]), display_width(&text[start..end]).max(1));
+    // Show a window of a long line around the spot, not all of it.
+    let shown_start = back_chars(text, start, CONTEXT_CHARS).max(line_start);
+    let shown_end = ahead_chars(text, end, CONTEXT_CHARS).min(line_end);
+    let end = end.min(shown_end);
+    let lead = if shown_start > line_start { "…" } else { "" };
+    let tail = if shown_end < line_end { "…" } else { "" };
+    let line_text = format!("{lead}{}{tail}", text[shown_start..shown_end].trim_end_matches('\r'));
+    located.caret =
+        (display_width(lead) + display_width(&text[shown_start..start]), display_width(&text[start..end]).max(1));
     // Tabs as a space and other controls as their visible symbols (␀),
     // so the caret stays in place and the terminal is not disturbed.
     let visible = |c: char| match c {
@@ -127,6 +134,19 @@ fn place(located: &mut Located, text: &str, range: Range<usize>) {
         c => c,
     };
     located.source_line = Some(line_text.chars().map(visible).collect());
+}
+
+/// Characters shown on either side of a diagnostic's spot.
+const CONTEXT_CHARS: usize = 60;
+
+/// The byte index `n` characters before `i` (or 0).
+fn back_chars(text: &str, i: usize, n: usize) -> usize {
+    text[..i].char_indices().rev().nth(n.saturating_sub(1)).map_or(0, |(j, _)| j)
+}
+
+/// The byte index `n` characters after `i` (or the end).
+fn ahead_chars(text: &str, i: usize, n: usize) -> usize {
+    text[i..].char_indices().nth(n).map_or(text.len(), |(j, _)| i + j)
 }
 
 fn write_human(out: &mut impl Write, d: &Located, color: bool) -> std::io::Result<()> {
@@ -217,6 +237,17 @@ mod tests {
         assert_eq!(d.source_line.as_deref(), Some("body: 走访{{vists}}"));
         // "body: " is 6 columns, 走访 four more; the caret spans 9.
         assert_eq!(d.caret, (10, 9));
+    }
+
+    #[test]
+    fn long_lines_show_a_window_around_the_spot() {
+        let text = format!("body: {}{{{{x}}}}{}\n", "甲".repeat(500), "乙".repeat(500));
+        let start = text.find("{{").unwrap();
+        let d = at(&text, start..start + 5);
+        assert_eq!(d.column, Some(507));
+        let shown = d.source_line.unwrap();
+        assert_eq!(shown, format!("…{}{{{{x}}}}{}…", "甲".repeat(60), "乙".repeat(60)));
+        assert_eq!(d.caret, (1 + 120, 5));
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The built-in templates, embedded so the binary works from any folder.
 
 /// Virtual folder the templates are served under; a report's own files live
-/// beside it at the root.
+/// beside it at the root. A report's own template imports the components
+/// from here: `#import "/_baogao/lib/components.typ": *`.
 pub const DIR: &str = "_baogao";
 
 /// Path (under [`DIR`]) and text of every embedded template file.

@@ -15,8 +15,8 @@ use typst_kit::files::{FileLoader, FileStore};
 use typst_kit::fonts::FontStore;
 
 use super::templates;
-use crate::report::Folder;
 use crate::report::folder::FolderError;
+use crate::report::{Folder, Template};
 
 /// Where the template finds the report's data.
 pub const DATA_PATH: &str = "/_data/report.json";
@@ -38,15 +38,24 @@ struct Loader {
 }
 
 impl BaogaoWorld {
-    /// A world for the report in `folder`, compiling `template`.
-    pub fn new(folder: Folder, display_root: &Path, fonts: Arc<FontStore>, template: &str) -> Self {
+    /// A world for the report in `folder`, compiling the built-in `report`
+    /// template until [`set_template`](Self::set_template) says otherwise.
+    pub fn new(folder: Folder, display_root: &Path, fonts: Arc<FontStore>) -> Self {
         Self {
             library: LazyHash::new(Library::builder().build()),
             fonts,
             files: FileStore::new(Loader { folder, data: Bytes::new(Vec::new()) }),
-            main: file_id(&templates::entry(template)),
+            main: file_id(&templates::entry("report")),
             display_root: display_root.to_path_buf(),
         }
+    }
+
+    /// Makes `template` the file typst compiles.
+    pub fn set_template(&mut self, template: &Template) {
+        self.main = match template {
+            Template::Builtin(name) => file_id(&templates::entry(name)),
+            Template::Own(path) => file_id(&format!("/{path}")),
+        };
     }
 
     /// The fonts' index.

@@ -3,6 +3,7 @@
 
 mod errors;
 mod fonts;
+mod hostile;
 mod safety;
 mod sample;
 mod support;

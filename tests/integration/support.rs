@@ -40,6 +40,40 @@ pub fn baogao(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_baogao")).args(args).output().expect("run baogao")
 }
 
+/// Runs `baogao` with `args`, killing it and failing the test if it has not
+/// finished within `seconds` (a guard against hangs, not a timing).
+pub fn baogao_within(args: &[&str], seconds: u64) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_baogao"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run baogao");
+    // Drain both pipes while waiting, or a long message would fill one and
+    // block the child.
+    let drain = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("stdout")));
+    let stderr = drain(Box::new(child.stderr.take().expect("stderr")));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("baogao {args:?} still running after {seconds} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    Output { status, stdout: stdout.join().expect("stdout"), stderr: stderr.join().expect("stderr") }
+}
+
 /// Builds `dir` to `out`, asserting success; returns stdout.
 pub fn build_ok(dir: &Path, out: &Path) -> String {
     let output = baogao(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap()]);
