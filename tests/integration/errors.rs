@@ -37,7 +37,7 @@ fn check_broken(edit: impl FnOnce(&Path), expect: Expect) {
     assert!(stderr.contains(expect.hint), "hint `{}` missing:\n{stderr}", expect.hint);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(std::fs::read(&out).unwrap(), earlier, "the earlier PDF changed");
-    assert_eq!(files_below(&out_dir), [out.clone()], "stray files beside the output");
+    assert_eq!(files_below(&out_dir), std::slice::from_ref(&out), "stray files beside the output");
     assert_eq!(files_below(&dir), before, "files appeared in the report folder");
 }
 
