@@ -27,6 +27,16 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the JSON Schema of report.yaml or metrics.yaml, for editors.
     Schema(SchemaArgs),
+    /// Write the sources attached to a PDF (PDF/A-3) into a folder.
+    Extract(ExtractArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// A PDF built with its sources attached.
+    pub pdf: PathBuf,
+    /// The folder to write them into (created if needed; no file is overwritten).
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -72,4 +82,13 @@ pub struct InputArgs {
     /// do not depend on the machine).
     #[arg(long)]
     pub system_fonts: bool,
+    /// PDF standards to meet: `a-2a,ua-1` (default), a-1b, a-1a, a-2b, a-2u,
+    /// a-2a, a-3b, a-3u, a-3a, a-4, a-4f, a-4e, ua-1, combinations such as
+    /// `a-3a,ua-1`, or `none` [default: report.yaml's `standard`, else a-2a,ua-1].
+    #[arg(long, value_name = "LIST")]
+    pub standard: Option<String>,
+    /// Attach report.yaml, the metrics and the tables to the PDF (always done
+    /// under PDF/A-3 and PDF/A-4f; refused where the standard forbids it).
+    #[arg(long)]
+    pub attach_sources: bool,
 }

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         cli::Command::Build(args) => cmd::build::run(args, format),
         cli::Command::Check(args) => cmd::check::run(args, format),
         cli::Command::Schema(args) => cmd::schema::run(args),
+        cli::Command::Extract(args) => cmd::extract::run(args, format),
     };
     match outcome {
         Outcome::Success => ExitCode::SUCCESS,

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod check;
+pub mod extract;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
@@ -12,9 +13,11 @@ use typst::diag::SourceDiagnostic;
 use typst_layout::PagedDocument;
 
 use crate::cli::InputArgs;
-use crate::report::{self, Folder, Loaded, REPORT_FILE};
+use crate::report::document::Attachment;
+use crate::report::{self, Folder, Loaded, Problem, REPORT_FILE};
 use crate::typeset::diag::{self, MessageFormat};
 use crate::typeset::fonts::{self, FontOptions};
+use crate::typeset::pdf::Standards;
 use crate::typeset::{BaogaoWorld, pdf};
 
 /// How a command ended, mapped to the process exit code (see README).
@@ -36,6 +39,7 @@ pub struct Prepared {
     pub dir: PathBuf,
     pub folder: Folder,
     pub format: MessageFormat,
+    pub standards: Standards,
 }
 
 /// The typeset report.
@@ -61,13 +65,39 @@ pub fn prepare(input: &InputArgs, format: MessageFormat) -> Result<Prepared, Out
         diag::print(world, &diags, format);
         Outcome::ReportError
     };
-    let loaded = report::load(&folder).map_err(|problems| fail(&world, &problems))?;
+    let mut loaded = report::load(&folder).map_err(|problems| fail(&world, &problems))?;
     world.set_template(&loaded.template);
+    let standards = standards(input, &loaded).map_err(|problem| fail(&world, &[problem]))?;
+    if standards.wants_sources() || input.attach_sources || loaded.attach_sources {
+        loaded.document.attachments = loaded.sources.iter().map(|s| Attachment::of(s)).collect();
+    }
+    loaded.document.meta.created = Some(pdf::creation_time(loaded.document.meta.date));
     let missing = fonts::uncovered(world.fonts().book(), document_chars(&loaded));
     if !missing.is_empty() {
         return Err(fail(&world, &report::locate_chars(&folder, &loaded.sources, &missing)));
     }
-    Ok(Prepared { world, loaded, dir, folder, format })
+    Ok(Prepared { world, loaded, dir, folder, format, standards })
+}
+
+/// The standards asked for (`--standard`, else `standard:`, else the
+/// default), and whether they allow the attachments asked for.
+fn standards(input: &InputArgs, loaded: &Loaded) -> Result<Standards, Problem> {
+    let (text, from_flag) = match (&input.standard, &loaded.standard) {
+        (Some(flag), _) => (flag.as_str(), true),
+        (None, Some(key)) => (key.as_str(), false),
+        (None, None) => (pdf::DEFAULT_STANDARD, false),
+    };
+    let whence = if from_flag { format!("--standard {text}") } else { format!("standard: {text}") };
+    let hint = format!("use {} or `none`, or a combination such as `a-3a,ua-1`", pdf::STANDARD_NAMES.join(", "));
+    let standards =
+        Standards::parse(text).map_err(|e| Problem::new(REPORT_FILE, None, format!("`{whence}`: {e}")).hint(hint))?;
+    let attach = input.attach_sources || loaded.attach_sources;
+    if attach && !standards.allows_attachments() {
+        let message = format!("`{whence}` does not allow attached files, but the sources were to be attached");
+        return Err(Problem::new(REPORT_FILE, None, message)
+            .hint("attach under PDF/A-3 (`a-3b`, `a-3a`) or PDF/A-4f, or do not ask for `attach_sources`"));
+    }
+    Ok(standards)
 }
 
 /// Every character of the document's text.
@@ -92,7 +122,7 @@ pub fn typeset(p: &mut Prepared) -> Result<Typeset, Outcome> {
     if !warnings.is_empty() {
         diag::print(&p.world, &warnings, p.format);
     }
-    let pdf = pdf::export(&pages, &p.loaded.document.meta).map_err(|errors| {
+    let pdf = pdf::export(&pages, &p.loaded.document.meta, &p.standards).map_err(|errors| {
         diag::print(&p.world, &errors, p.format);
         Outcome::ReportError
     })?;

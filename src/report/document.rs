@@ -14,6 +14,34 @@ pub struct Document {
     pub summary: Vec<Paragraph>,
     pub sections: Vec<Section>,
     pub appendix: Vec<Appendix>,
+    /// Files of the report folder to attach to the PDF (filled in by the
+    /// command, which knows the standard).
+    pub attachments: Vec<Attachment>,
+}
+
+/// A source file attached to the PDF.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attachment {
+    /// Path in the report folder, from its root: `/tables/x.csv`.
+    pub path: String,
+    pub mime: &'static str,
+    /// Shown by PDF readers in the attachment list (PDF/A-3 requires one).
+    pub description: String,
+}
+
+impl Attachment {
+    /// The attachment of the report file `rel` (relative to the folder).
+    pub fn of(rel: &str) -> Self {
+        let mime = match rel.rsplit('.').next().unwrap_or("") {
+            "yaml" | "yml" => "application/yaml",
+            "csv" => "text/csv",
+            "png" => "image/png",
+            "jpg" | "jpeg" => "image/jpeg",
+            "svg" => "image/svg+xml",
+            _ => "text/plain",
+        };
+        Self { path: format!("/{rel}"), mime, description: format!("报告源文件 / source of this PDF: {rel}") }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -29,6 +57,19 @@ pub struct Meta {
     pub region: Option<String>,
     /// A typst paper name, e.g. `a4`.
     pub paper: &'static str,
+    /// When the PDF was made (its metadata dates); filled in by the command.
+    pub created: Option<Created>,
+}
+
+/// A date and time in UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Created {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+    pub hour: u8,
+    pub minute: u8,
+    pub second: u8,
 }
 
 /// A calendar date, with its Chinese spelling (`2022年1月25日`).

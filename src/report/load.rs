@@ -32,6 +32,10 @@ pub enum Template {
 pub struct Loaded {
     pub document: Document,
     pub template: Template,
+    /// `standard:` as written, if given.
+    pub standard: Option<String>,
+    /// `attach_sources:`.
+    pub attach_sources: bool,
     /// Paths relative to the folder: report.yaml, the metrics file, tables.
     pub sources: Vec<String>,
 }
@@ -49,7 +53,13 @@ pub fn load(folder: &Folder) -> Result<Loaded, Vec<Problem>> {
     let template = resolver.template(report.template.as_deref());
     problems.append(&mut resolver.problems);
     match template {
-        Some(template) if problems.is_empty() => Ok(Loaded { document, template, sources: resolver.sources }),
+        Some(template) if problems.is_empty() => Ok(Loaded {
+            document,
+            template,
+            standard: report.standard.clone(),
+            attach_sources: report.attach_sources,
+            sources: resolver.sources,
+        }),
         _ => Err(problems),
     }
 }
@@ -180,6 +190,7 @@ impl Resolve<'_> {
             summary: self.text(r.summary.as_deref()),
             sections: r.sections.iter().map(|s| self.section(s)).collect(),
             appendix: r.appendix.iter().map(|a| self.appendix(a)).collect(),
+            attachments: Vec::new(),
         }
     }
 
@@ -218,6 +229,7 @@ impl Resolve<'_> {
             lang,
             region,
             paper: paper_name(r.paper.unwrap_or(Paper::A4)),
+            created: None,
         }
     }
 

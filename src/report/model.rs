@@ -38,6 +38,12 @@ pub struct Report {
     /// Page size (default a4).
     #[serde(default)]
     pub paper: Option<Paper>,
+    /// PDF standards to meet, e.g. `a-2a,ua-1` (the default), `a-3b`, or `none`.
+    #[serde(default)]
+    pub standard: Option<String>,
+    /// Attach report.yaml, metrics and tables to the PDF (always under PDF/A-3 and PDF/A-4f).
+    #[serde(default)]
+    pub attach_sources: bool,
     /// The path of a metrics file, or the metrics themselves (default: metrics.yaml if present).
     #[serde(default)]
     pub metrics: Option<MetricsSource>,

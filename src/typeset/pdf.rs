@@ -9,18 +9,73 @@ use typst::syntax::Span;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use crate::report::document::Meta;
+use crate::report::document::{Created, Date, Meta};
 
-/// The standards every baogao PDF claims (until the archival work lands:
-/// PDF/A-2b).
-const STANDARDS: &[PdfStandard] = &[PdfStandard::A_2b];
+/// The standards a PDF claims unless the report or `--standard` says
+/// otherwise: archival (PDF/A-2a) and accessible (PDF/UA-1).
+pub const DEFAULT_STANDARD: &str = "a-2a,ua-1";
 
-/// Exports `document` as PDF/A. The identifier derives from the title and the
-/// timestamp from the report's date, so the same report gives the same bytes.
-pub fn export(document: &PagedDocument, meta: &Meta) -> SourceResult<Vec<u8>> {
-    let standards = PdfStandards::new(STANDARDS)
+/// The names `--standard` and `standard:` take, besides `none`.
+pub const STANDARD_NAMES: &[&str] =
+    &["a-1b", "a-1a", "a-2b", "a-2u", "a-2a", "a-3b", "a-3u", "a-3a", "a-4", "a-4f", "a-4e", "ua-1"];
+
+/// A list of standards as written (`a-2a,ua-1`, `a-3b`, `none`), checked
+/// against each other by typst.
+#[derive(Debug, Clone)]
+pub struct Standards {
+    list: Vec<PdfStandard>,
+}
+
+impl Standards {
+    /// Parses `text`; the error says what is wrong and what is allowed.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if text == "none" {
+            return Ok(Self { list: Vec::new() });
+        }
+        let list = text
+            .split(',')
+            .map(|name| {
+                let name = name.trim();
+                if !STANDARD_NAMES.contains(&name) {
+                    return Err(format!("`{name}` is not a standard baogao knows"));
+                }
+                serde_json::from_value(serde_json::Value::String(name.into())).map_err(|e| e.to_string())
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        PdfStandards::new(&list).map_err(|e| format!("`{text}` cannot be combined: {}", e.message()))?;
+        Ok(Self { list })
+    }
+
+    /// Whether files may be attached: PDF/A-3 and PDF/A-4f are made for
+    /// it, plain PDF and PDF/UA allow it, PDF/A-1, -2, -4 and -4e do not.
+    pub fn allows_attachments(&self) -> bool {
+        self.list.iter().all(|s| {
+            matches!(
+                s,
+                PdfStandard::A_3b | PdfStandard::A_3u | PdfStandard::A_3a | PdfStandard::A_4f | PdfStandard::Ua_1
+            )
+        })
+    }
+
+    /// Whether attaching the sources is part of the standard (PDF/A-3, -4f).
+    pub fn wants_sources(&self) -> bool {
+        self.list
+            .iter()
+            .any(|s| matches!(s, PdfStandard::A_3b | PdfStandard::A_3u | PdfStandard::A_3a | PdfStandard::A_4f))
+    }
+}
+
+/// Exports `document` under `standards`. The identifier derives from the
+/// title and the timestamp from the report's date, so the same report gives
+/// the same bytes.
+pub fn export(document: &PagedDocument, meta: &Meta, standards: &Standards) -> SourceResult<Vec<u8>> {
+    let standards = PdfStandards::new(&standards.list)
         .map_err(|e| ecow::eco_vec![SourceDiagnostic::error(Span::detached(), e.message().clone())])?;
-    let timestamp = creation_date(meta).map(Timestamp::new_utc);
+    let timestamp = meta
+        .created
+        .and_then(|c| Datetime::from_ymd_hms(c.year, c.month, c.day, c.hour, c.minute, c.second))
+        .map(Timestamp::new_utc);
     let options = PdfOptions {
         ident: Smart::Custom(format!("baogao:{}", meta.title)),
         creator: Smart::Custom(Some(format!("baogao {}", env!("CARGO_PKG_VERSION")))),
@@ -43,21 +98,26 @@ fn with_font_hint(error: SourceDiagnostic) -> SourceDiagnostic {
     }
 }
 
-/// The PDF's creation date (PDF/A requires one): the report's `date`, else
-/// `SOURCE_DATE_EPOCH` (for reproducible builds), else now.
-fn creation_date(meta: &Meta) -> Option<Datetime> {
-    let from_report = meta.date.and_then(|d| Datetime::from_ymd_hms(d.year, d.month, d.day, 0, 0, 0));
-    let seconds =
-        std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or_else(|| {
+/// When the PDF was made, for its metadata (PDF/A requires a date):
+/// `SOURCE_DATE_EPOCH` if set (reproducible builds), else the report's
+/// `date` at midnight UTC, else now. Never the clock when either is given, so
+/// rebuilding gives the same bytes.
+pub fn creation_time(report_date: Option<Date>) -> Created {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok());
+    let from_date = |d: Date| Created { year: d.year, month: d.month, day: d.day, hour: 0, minute: 0, second: 0 };
+    match (epoch, report_date) {
+        (Some(seconds), _) => created_from_unix(seconds),
+        (None, Some(date)) => from_date(date),
+        (None, None) => {
             let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-            now.map(|d| d.as_secs() as i64).unwrap_or(0)
-        });
-    from_report.or_else(|| datetime_from_unix(seconds))
+            created_from_unix(now.map(|d| d.as_secs() as i64).unwrap_or(0))
+        }
+    }
 }
 
 /// Seconds since 1970 in UTC → a date and time (days to civil date after
 /// Howard Hinnant's `civil_from_days`).
-fn datetime_from_unix(seconds: i64) -> Option<Datetime> {
+fn created_from_unix(seconds: i64) -> Created {
     let days = seconds.div_euclid(86_400);
     let secs = seconds.rem_euclid(86_400);
     let z = days + 719_468;
@@ -69,7 +129,7 @@ fn datetime_from_unix(seconds: i64) -> Option<Datetime> {
     let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
     let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-    Datetime::from_ymd_hms(year, month, day, (secs / 3600) as u8, (secs % 3600 / 60) as u8, (secs % 60) as u8)
+    Created { year, month, day, hour: (secs / 3600) as u8, minute: (secs % 3600 / 60) as u8, second: (secs % 60) as u8 }
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and
@@ -92,8 +152,9 @@ mod tests {
 
     #[test]
     fn unix_seconds_to_civil_dates() {
-        assert_eq!(datetime_from_unix(0), Datetime::from_ymd_hms(1970, 1, 1, 0, 0, 0));
-        assert_eq!(datetime_from_unix(1_643_068_800), Datetime::from_ymd_hms(2022, 1, 25, 0, 0, 0));
-        assert_eq!(datetime_from_unix(951_782_400 + 3_723), Datetime::from_ymd_hms(2000, 2, 29, 1, 2, 3));
+        let at = |year, month, day, hour, minute, second| Created { year, month, day, hour, minute, second };
+        assert_eq!(created_from_unix(0), at(1970, 1, 1, 0, 0, 0));
+        assert_eq!(created_from_unix(1_643_068_800), at(2022, 1, 25, 0, 0, 0));
+        assert_eq!(created_from_unix(951_782_400 + 3_723), at(2000, 2, 29, 1, 2, 3));
     }
 }

@@ -1,6 +1,7 @@
 //! One integration-test binary: each module builds real PDFs with the
 //! `baogao` binary and inspects them with poppler and qpdf.
 
+mod archival;
 mod errors;
 mod fonts;
 mod hostile;

@@ -77,14 +77,15 @@ fn sample_has_contents_bookmarks_and_numbered_pages() {
 }
 
 #[test]
-fn sample_is_pdfa_2b_with_metadata_and_embedded_subset_fonts() {
+fn sample_is_pdfa_2a_and_pdfua_with_metadata_and_embedded_subset_fonts() {
     let (_tmp, pdf) = sample_pdf();
     let path = pdf.to_str().unwrap();
     let Some(meta) = tool_ok("pdfinfo", &["-meta", path]) else {
         return;
     };
     assert!(meta.contains("<pdfaid:part>2</pdfaid:part>"), "XMP lacks PDF/A part 2:\n{meta}");
-    assert!(meta.contains("<pdfaid:conformance>B</pdfaid:conformance>"), "XMP lacks conformance B");
+    assert!(meta.contains("<pdfaid:conformance>A</pdfaid:conformance>"), "XMP lacks conformance A");
+    assert!(meta.contains("<pdfuaid:part>1</pdfuaid:part>"), "XMP lacks PDF/UA-1");
     let info = tool_ok("pdfinfo", &[path]).unwrap();
     assert!(info.contains("Title:           2021年工作总结"), "{info}");
     assert!(info.contains("Author:          番禺区人民政府市桥街道办事处"), "{info}");

@@ -22,7 +22,8 @@ pub fn copy_dir(src: &Path, name: &str) -> (tempfile::TempDir, PathBuf) {
     (tmp, dest)
 }
 
-fn copy_recursive(src: &Path, dest: &Path) {
+/// Copies the folder `src` to `dest` (created).
+pub fn copy_recursive(src: &Path, dest: &Path) {
     std::fs::create_dir_all(dest).expect("create dir");
     for entry in std::fs::read_dir(src).expect("read fixture dir") {
         let entry = entry.expect("dir entry");
@@ -104,6 +105,39 @@ pub fn tool_ok(program: &str, args: &[&str]) -> Option<String> {
     let output = tool(program, args)?;
     assert!(output.status.success(), "{program} {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
     Some(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// Runs veraPDF (see tools/verapdf) on `files`, validating what each
+/// claims; returns its report. Skipped locally, a failure under CI, when the
+/// checker is not set up.
+pub fn verapdf(files: &[PathBuf]) -> Option<String> {
+    let checker = std::env::var_os("BAOGAO_VERAPDF").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/verapdf-odl/verapdf-check")
+    });
+    if !checker.is_file() {
+        if std::env::var_os("CI").is_some() {
+            panic!("veraPDF is not set up at {} (.ci/run runs tools/verapdf/setup.sh)", checker.display());
+        }
+        eprintln!("skipping: veraPDF not set up (bash tools/verapdf/setup.sh)");
+        return None;
+    }
+    let output = Command::new(&checker).args(files).output().expect("run veraPDF");
+    Some(String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr))
+}
+
+/// A PDF with its streams uncompressed (`qpdf --qdf`), for looking at its
+/// objects as text.
+pub fn pdf_objects(pdf: &Path) -> Option<String> {
+    let out = tempfile::NamedTempFile::new().expect("temp file");
+    tool_ok("qpdf", &["--qdf", "--object-streams=disable", pdf.to_str().unwrap(), out.path().to_str().unwrap()])?;
+    Some(String::from_utf8_lossy(&std::fs::read(out.path()).expect("read qdf")).into_owned())
+}
+
+/// The text of a PDF in content-stream order (`pdftotext -raw`), which is
+/// the order baogao lays things out in, white space removed.
+pub fn pdf_raw_text(pdf: &Path) -> Option<String> {
+    let text = tool_ok("pdftotext", &["-raw", pdf.to_str().unwrap(), "-"])?;
+    Some(text.chars().filter(|c| !c.is_whitespace()).collect())
 }
 
 /// The text of a PDF in reading order (`pdftotext`, no layout), with all
