@@ -91,4 +91,7 @@ pub struct InputArgs {
     /// under PDF/A-3 and PDF/A-4f; refused where the standard forbids it).
     #[arg(long)]
     pub attach_sources: bool,
+    /// Lay out for double-sided printing (also `duplex: true` in report.yaml).
+    #[arg(long)]
+    pub duplex: bool,
 }

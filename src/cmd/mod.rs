@@ -72,6 +72,7 @@ pub fn prepare(input: &InputArgs, format: MessageFormat) -> Result<Prepared, Out
         loaded.document.attachments = loaded.sources.iter().map(|s| Attachment::of(s)).collect();
     }
     loaded.document.meta.created = Some(pdf::creation_time(loaded.document.meta.date));
+    loaded.document.meta.duplex |= input.duplex;
     let missing = fonts::uncovered(world.fonts().book(), document_chars(&loaded));
     if !missing.is_empty() {
         return Err(fail(&world, &report::locate_chars(&folder, &loaded.sources, &missing)));

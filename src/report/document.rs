@@ -59,6 +59,8 @@ pub struct Meta {
     pub paper: &'static str,
     /// When the PDF was made (its metadata dates); filled in by the command.
     pub created: Option<Created>,
+    /// Double-sided printing (`duplex:` or `--duplex`).
+    pub duplex: bool,
 }
 
 /// A date and time in UTC.

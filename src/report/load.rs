@@ -230,6 +230,7 @@ impl Resolve<'_> {
             region,
             paper: paper_name(r.paper.unwrap_or(Paper::A4)),
             created: None,
+            duplex: r.duplex,
         }
     }
 

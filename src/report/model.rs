@@ -44,6 +44,9 @@ pub struct Report {
     /// Attach report.yaml, metrics and tables to the PDF (always under PDF/A-3 and PDF/A-4f).
     #[serde(default)]
     pub attach_sources: bool,
+    /// Double-sided printing: mirrored margins and page numbers, each part on a right-hand page.
+    #[serde(default)]
+    pub duplex: bool,
     /// The path of a metrics file, or the metrics themselves (default: metrics.yaml if present).
     #[serde(default)]
     pub metrics: Option<MetricsSource>,
