@@ -61,6 +61,8 @@ fn absolute_paths_are_refused() {
 fn links_that_lead_out_are_refused() {
     let (tmp, dir) = copy_fixture("escape");
     std::fs::write(tmp.path().join("secret.csv"), "a,b\n1,2\n").unwrap();
+    // git keeps no empty folders, so the fixture has no tables/ of its own.
+    std::fs::create_dir_all(dir.join("tables")).unwrap();
     std::os::unix::fs::symlink(tmp.path().join("secret.csv"), dir.join("tables/link.csv")).unwrap();
     let yaml = std::fs::read_to_string(dir.join("report.yaml")).unwrap();
     std::fs::write(dir.join("report.yaml"), yaml.replace("../outside.csv", "tables/link.csv")).unwrap();
