@@ -72,8 +72,7 @@ fn the_default_is_pdfa_2a_with_pdfua_1() {
 #[test]
 fn the_report_names_its_standard_and_the_flag_overrides_it() {
     let (tmp, dir) = copy_fixture("minimal");
-    let yaml = std::fs::read_to_string(dir.join("report.yaml")).unwrap();
-    std::fs::write(dir.join("report.yaml"), format!("standard: a-1b\n{yaml}")).unwrap();
+    prepend_keys(&dir, "standard: a-1b\n");
     let out = tmp.path().join("s.pdf");
     build_ok(&dir, &out);
     let Some(meta) = tool_ok("pdfinfo", &["-meta", out.to_str().unwrap()]) else { return };
@@ -258,8 +257,7 @@ fn words(pdf: &Path, page: u32) -> Option<Vec<(f64, String)>> {
 #[test]
 fn duplex_mirrors_and_starts_parts_on_right_hand_pages() {
     let (tmp, dir) = copy_fixture("minimal");
-    let yaml = std::fs::read_to_string(dir.join("report.yaml")).unwrap();
-    std::fs::write(dir.join("report.yaml"), format!("duplex: true\n{yaml}")).unwrap();
+    prepend_keys(&dir, "duplex: true\n");
     let pdf = tmp.path().join("duplex.pdf");
     build_ok(&dir, &pdf);
     let Some(info) = tool_ok("pdfinfo", &[pdf.to_str().unwrap()]) else { return };

@@ -36,6 +36,12 @@ pub fn copy_recursive(src: &Path, dest: &Path) {
     }
 }
 
+/// Puts `lines` (e.g. `duplex: true\n`) at the top of the report's report.yaml.
+pub fn prepend_keys(dir: &Path, lines: &str) {
+    let yaml = std::fs::read_to_string(dir.join("report.yaml")).expect("read report.yaml");
+    std::fs::write(dir.join("report.yaml"), format!("{lines}{yaml}")).expect("write report.yaml");
+}
+
 /// Runs `baogao` with `args`.
 pub fn baogao(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_baogao")).args(args).output().expect("run baogao")
