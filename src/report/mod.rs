@@ -8,6 +8,7 @@ mod metrics;
 pub mod model;
 mod number;
 pub mod problem;
+mod sheet;
 mod table;
 pub mod text;
 mod yaml;

@@ -47,9 +47,13 @@ pub struct Report {
     /// Double-sided printing: mirrored margins and page numbers, each part on a right-hand page.
     #[serde(default)]
     pub duplex: bool,
-    /// The path of a metrics file, or the metrics themselves (default: metrics.yaml if present).
+    /// A metrics file (.yaml, .csv, .xlsx, .xls, .ods), or the metrics themselves (default: metrics.yaml if present).
     #[serde(default)]
     pub metrics: Option<MetricsSource>,
+    /// Last year's report folder (or its metrics file), e.g. `../shiqiao-2020`:
+    /// fills each metric's `previous` by id.
+    #[serde(default)]
+    pub previous_report: Option<String>,
     /// Print numbers with thousands separators (39,676.7).
     #[serde(default)]
     pub number_grouping: bool,

@@ -8,3 +8,4 @@ mod hostile;
 mod safety;
 mod sample;
 mod support;
+mod yearly;

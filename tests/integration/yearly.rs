@@ -1,0 +1,73 @@
+//! Yearly work: metrics from spreadsheets, and changes from last year's
+//! report.
+
+use crate::support::*;
+
+/// The sample built with its metrics from `file` (in tests/fixtures/spreadsheets).
+fn sample_with_metrics(file: Option<&str>) -> Vec<u8> {
+    let (tmp, dir) = copy_dir(&root().join("content/shiqiao-2021"), "shiqiao-2021");
+    if let Some(file) = file {
+        std::fs::remove_file(dir.join("metrics.yaml")).unwrap();
+        std::fs::copy(root().join("tests/fixtures/spreadsheets").join(file), dir.join(file)).unwrap();
+        prepend_keys(&dir, &format!("metrics: {file}\n"));
+    }
+    let out = tmp.path().join("out.pdf");
+    build_ok(&dir, &out);
+    std::fs::read(out).unwrap()
+}
+
+#[test]
+fn every_spreadsheet_format_gives_the_same_pdf_as_yaml() {
+    let yaml = sample_with_metrics(None);
+    for file in ["metrics.csv", "metrics.xlsx", "metrics.xls", "metrics.ods"] {
+        assert!(sample_with_metrics(Some(file)) == yaml, "{file} gives another PDF");
+    }
+}
+
+#[test]
+fn a_wrong_cell_is_named_by_sheet_row_and_column() {
+    let (tmp, dir) = copy_fixture("minimal");
+    std::fs::write(dir.join("m.csv"), "编号,指标,数值\nvisits,走访,336\nloans,贷款,三百\nnew_firms,企业,1\n").unwrap();
+    std::fs::remove_file(dir.join("metrics.yaml")).unwrap();
+    prepend_keys(&dir, "metrics: m.csv\n");
+    let out = tmp.path().join("x.pdf");
+    let output = baogao(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("sheet `m.csv`, row 3, column C: `三百` is not a number"), "{stderr}");
+    assert!(stderr.contains("m.csv:3:1"), "{stderr}");
+}
+
+#[test]
+fn last_years_report_gives_the_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let last = tmp.path().join("report-2020");
+    std::fs::create_dir(&last).unwrap();
+    std::fs::write(last.join("report.yaml"), "title: 2020\nsections: [{title: 一}]\n").unwrap();
+    std::fs::write(
+        last.join("metrics.yaml"),
+        "visits: {label: 走访, value: 300, unit: 家次}\nloans: {label: 贷款, value: 380, unit: 万元}\n",
+    )
+    .unwrap();
+    let this = tmp.path().join("report-2021");
+    copy_recursive(&root().join("tests/fixtures/minimal"), &this);
+    // visits has previous 280 written by hand: that stays. loans (352.6,
+    // none given) gets 380 from last year; new_firms (not in 2020) gets none.
+    prepend_keys(&this, "previous_report: ../report-2020\n");
+    let out = tmp.path().join("y.pdf");
+    build_ok(&this, &out);
+    let Some(table) = pdf_layout_text(&out) else { return };
+    assert_in_order(
+        &table,
+        &["走访慰问企业336家次280家次+20%", "发放贷款352.6万元380万元-7.2%全区第二", "新增注册企业2585家-3.5%"],
+    );
+
+    // A metrics file works as well; a unit that differs is an error.
+    std::fs::write(last.join("metrics.yaml"), "loans: {label: 贷款, value: 4000000, unit: 元}\n").unwrap();
+    let yaml = std::fs::read_to_string(this.join("report.yaml")).unwrap();
+    std::fs::write(this.join("report.yaml"), yaml.replace("../report-2020", "../report-2020/metrics.yaml")).unwrap();
+    let output = baogao(&["build", this.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("metric `loans` is in 万元 this year but in 元 last year"), "{stderr}");
+}
