@@ -21,10 +21,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build a report folder into one PDF.
+    /// Build report folders into PDFs, one PDF per report.
     Build(BuildArgs),
     /// Check a report folder as a build would, without writing a PDF.
     Check(CheckArgs),
+    /// Rebuild a report whenever one of its files is saved.
+    Watch(WatchArgs),
     /// Print the JSON Schema of report.yaml or metrics.yaml, for editors.
     Schema(SchemaArgs),
     /// Write the sources attached to a PDF (PDF/A-3) into a folder.
@@ -57,24 +59,42 @@ pub enum SchemaFile {
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    #[command(flatten)]
-    pub input: InputArgs,
-    /// Where to write the PDF [default: <report-dir>/<folder-name>.pdf].
+    /// Report folders (or their report.yaml), folders of report folders, or
+    /// glob patterns such as 'content/*'.
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+    /// Where to write the PDF, for a single report [default: <report-dir>/<folder-name>.pdf].
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// How many reports to build at once [default: one per core].
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
+    /// The report folder (or its report.yaml).
+    pub report: PathBuf,
     #[command(flatten)]
     pub input: InputArgs,
 }
 
-/// What every command that reads a report takes.
 #[derive(Debug, Args)]
-pub struct InputArgs {
+pub struct WatchArgs {
     /// The report folder (or its report.yaml).
     pub report: PathBuf,
+    /// Where to write the PDF [default: <report-dir>/<folder-name>.pdf].
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// The options of every command that typesets a report.
+#[derive(Debug, Args)]
+pub struct InputArgs {
     /// A folder of extra fonts (TTF, OTF, TTC); may be given more than once.
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_paths: Vec<PathBuf>,

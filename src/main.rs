@@ -18,12 +18,14 @@ fn main() -> ExitCode {
     let outcome = match &cli.command {
         cli::Command::Build(args) => cmd::build::run(args, format),
         cli::Command::Check(args) => cmd::check::run(args, format),
+        cli::Command::Watch(args) => cmd::watch::run(args, format),
         cli::Command::Schema(args) => cmd::schema::run(args),
         cli::Command::Extract(args) => cmd::extract::run(args, format),
     };
     match outcome {
         Outcome::Success => ExitCode::SUCCESS,
         Outcome::ReportError => ExitCode::from(1),
+        Outcome::UsageError => ExitCode::from(2),
         Outcome::OutputError => ExitCode::from(3),
     }
 }

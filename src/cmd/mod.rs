@@ -1,15 +1,18 @@
 //! One file per command, each with one entry function, and the steps the
-//! commands share: open the report, load it, typeset it.
+//! commands share: open a report folder once ([`Session`]), then load and
+//! typeset it as often as needed (build once, watch many times).
 
 pub mod build;
 pub mod check;
 pub mod extract;
 pub mod schema;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use typst::diag::SourceDiagnostic;
+use typst_kit::fonts::FontStore;
 use typst_layout::PagedDocument;
 
 use crate::cli::InputArgs;
@@ -21,24 +24,36 @@ use crate::typeset::pdf::Standards;
 use crate::typeset::{BaogaoWorld, pdf};
 
 /// How a command ended, mapped to the process exit code (see README).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Outcome {
     /// 0: done.
     Success,
     /// 1: the report has errors (printed).
     ReportError,
+    /// 2: the command line is wrong (printed).
+    UsageError,
     /// 3: the output could not be written (printed).
     OutputError,
 }
 
-/// A report loaded into its World, ready to typeset.
-pub struct Prepared {
+/// The fonts of every report a command builds, indexed once.
+pub fn font_store(input: &InputArgs) -> Arc<FontStore> {
+    Arc::new(fonts::store(&FontOptions { paths: input.font_paths.clone(), system: input.system_fonts }))
+}
+
+/// A report folder opened for typesetting, with its World kept across
+/// builds so typst's caches carry over.
+pub struct Session {
     pub world: BaogaoWorld,
-    pub loaded: Loaded,
     /// The report folder as the user named it.
     pub dir: PathBuf,
     pub folder: Folder,
     pub format: MessageFormat,
+}
+
+/// A report loaded and checked, ready to typeset.
+pub struct Job {
+    pub loaded: Loaded,
     pub standards: Standards,
 }
 
@@ -48,36 +63,87 @@ pub struct Typeset {
     pub pdf: Vec<u8>,
 }
 
-/// Opens the report folder, loads and checks the report (references,
-/// files, fonts' coverage of every character); prints problems.
-pub fn prepare(input: &InputArgs, format: MessageFormat) -> Result<Prepared, Outcome> {
-    let dir = report_dir(&input.report);
-    let font_options = FontOptions { paths: input.font_paths.clone(), system: input.system_fonts };
-    let fonts = Arc::new(fonts::store(&font_options));
-    let folder = Folder::open(&dir).map_err(|e| {
-        let message = format!("cannot open the report folder `{}`: {e}", dir.display());
-        diag::print_plain(&[diag::error(message, &["give the folder that holds report.yaml"])], format);
-        Outcome::ReportError
-    })?;
-    let mut world = BaogaoWorld::new(folder.clone(), &dir, fonts);
-    let fail = |world: &BaogaoWorld, problems: &[report::Problem]| {
+impl Session {
+    /// Opens the report folder named by `report` (a folder or its report.yaml).
+    pub fn open(report: &Path, fonts: Arc<FontStore>, format: MessageFormat) -> Result<Self, Outcome> {
+        let dir = report_dir(report);
+        let folder = Folder::open(&dir).map_err(|e| {
+            let message = format!("cannot open the report folder `{}`: {e}", dir.display());
+            diag::print_plain(&[diag::error(message, &["give the folder that holds report.yaml"])], format);
+            Outcome::ReportError
+        })?;
+        let world = BaogaoWorld::new(folder.clone(), &dir, fonts);
+        Ok(Self { world, dir, folder, format })
+    }
+
+    /// Loads and checks the report (references, files, fonts' coverage of
+    /// every character, standards); prints problems.
+    pub fn load(&mut self, input: &InputArgs) -> Result<Job, Outcome> {
+        let mut loaded = report::load(&self.folder).map_err(|problems| self.fail(&problems))?;
+        self.world.set_template(&loaded.template);
+        let standards = standards(input, &loaded).map_err(|problem| self.fail(&[problem]))?;
+        let missing = fonts::uncovered(self.world.fonts().book(), document_chars(&loaded));
+        if !missing.is_empty() {
+            return Err(self.fail(&report::locate_chars(&self.folder, &loaded.sources, &missing)));
+        }
+        if standards.wants_sources() || input.attach_sources || loaded.attach_sources {
+            loaded.document.attachments = loaded.sources.iter().map(|s| Attachment::of(s)).collect();
+        }
+        loaded.document.meta.created = Some(pdf::creation_time(loaded.document.meta.date));
+        loaded.document.meta.duplex |= input.duplex;
+        Ok(Job { loaded, standards })
+    }
+
+    /// Compiles and exports the PDF in memory; prints warnings and errors.
+    pub fn typeset(&mut self, job: &Job) -> Result<Typeset, Outcome> {
+        let json = serde_json::to_vec(&job.loaded.document).expect("the document model always serialises");
+        self.world.set_data(json);
+        let result = typst::compile::<PagedDocument>(&self.world);
+        let warnings: Vec<SourceDiagnostic> = result.warnings.into_iter().collect();
+        let pages = result.output.map_err(|errors| {
+            let all: Vec<_> = errors.into_iter().chain(warnings.iter().cloned()).collect();
+            diag::print(&self.world, &all, self.format);
+            Outcome::ReportError
+        })?;
+        if !warnings.is_empty() {
+            diag::print(&self.world, &warnings, self.format);
+        }
+        let pdf = pdf::export(&pages, &job.loaded.document.meta, &job.standards).map_err(|errors| {
+            diag::print(&self.world, &errors, self.format);
+            Outcome::ReportError
+        })?;
+        Ok(Typeset { pages, pdf })
+    }
+
+    /// Writes the PDF atomically; prints the error if it cannot.
+    pub fn write(&self, output: &Path, done: &Typeset) -> Result<(), Outcome> {
+        pdf::write_atomically(output, &done.pdf).map_err(|e| {
+            let message = format!("cannot write `{}`: {e}", output.display());
+            let hints = ["check that the folder exists and is writable, or pass -o PATH"];
+            diag::print(&self.world, &[diag::error(message, &hints)], self.format);
+            Outcome::OutputError
+        })
+    }
+
+    /// `<report-dir>/<folder-name>.pdf`.
+    pub fn default_output(&self) -> PathBuf {
+        let name = self.folder.root().file_name().map(|n| n.to_string_lossy().into_owned());
+        self.dir.join(format!("{}.pdf", name.as_deref().unwrap_or("report")))
+    }
+
+    fn fail(&self, problems: &[Problem]) -> Outcome {
         let diags: Vec<_> = problems.iter().map(diag::from_problem).collect();
-        diag::print(world, &diags, format);
+        diag::print(&self.world, &diags, self.format);
         Outcome::ReportError
-    };
-    let mut loaded = report::load(&folder).map_err(|problems| fail(&world, &problems))?;
-    world.set_template(&loaded.template);
-    let standards = standards(input, &loaded).map_err(|problem| fail(&world, &[problem]))?;
-    if standards.wants_sources() || input.attach_sources || loaded.attach_sources {
-        loaded.document.attachments = loaded.sources.iter().map(|s| Attachment::of(s)).collect();
     }
-    loaded.document.meta.created = Some(pdf::creation_time(loaded.document.meta.date));
-    loaded.document.meta.duplex |= input.duplex;
-    let missing = fonts::uncovered(world.fonts().book(), document_chars(&loaded));
-    if !missing.is_empty() {
-        return Err(fail(&world, &report::locate_chars(&folder, &loaded.sources, &missing)));
-    }
-    Ok(Prepared { world, loaded, dir, folder, format, standards })
+}
+
+/// Every character of the document's text.
+fn document_chars(loaded: &Loaded) -> Vec<char> {
+    let json = serde_json::to_string(&loaded.document).unwrap_or_default();
+    // serde_json leaves non-ASCII characters as they are; what it adds
+    // (quotes, brackets, escapes) is ASCII, which the fonts cover.
+    json.chars().collect()
 }
 
 /// The standards asked for (`--standard`, else `standard:`, else the
@@ -99,35 +165,6 @@ fn standards(input: &InputArgs, loaded: &Loaded) -> Result<Standards, Problem> {
             .hint("attach under PDF/A-3 (`a-3b`, `a-3a`) or PDF/A-4f, or do not ask for `attach_sources`"));
     }
     Ok(standards)
-}
-
-/// Every character of the document's text.
-fn document_chars(loaded: &Loaded) -> Vec<char> {
-    let json = serde_json::to_string(&loaded.document).unwrap_or_default();
-    // serde_json leaves non-ASCII characters as they are; what it adds
-    // (quotes, brackets, escapes) is ASCII, which the fonts cover.
-    json.chars().collect()
-}
-
-/// Compiles and exports the PDF in memory; prints warnings and errors.
-pub fn typeset(p: &mut Prepared) -> Result<Typeset, Outcome> {
-    let json = serde_json::to_vec(&p.loaded.document).expect("the document model always serialises");
-    p.world.set_data(json);
-    let result = typst::compile::<PagedDocument>(&p.world);
-    let warnings: Vec<SourceDiagnostic> = result.warnings.into_iter().collect();
-    let pages = result.output.map_err(|errors| {
-        let all: Vec<_> = errors.into_iter().chain(warnings.iter().cloned()).collect();
-        diag::print(&p.world, &all, p.format);
-        Outcome::ReportError
-    })?;
-    if !warnings.is_empty() {
-        diag::print(&p.world, &warnings, p.format);
-    }
-    let pdf = pdf::export(&pages, &p.loaded.document.meta, &p.standards).map_err(|errors| {
-        diag::print(&p.world, &errors, p.format);
-        Outcome::ReportError
-    })?;
-    Ok(Typeset { pages, pdf })
 }
 
 /// `content/x` or `content/x/report.yaml` → `content/x`.

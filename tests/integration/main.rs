@@ -2,6 +2,7 @@
 //! `baogao` binary and inspects them with poppler and qpdf.
 
 mod archival;
+mod batch;
 mod errors;
 mod fonts;
 mod hostile;

@@ -1,0 +1,108 @@
+//! `baogao watch`: rebuilds a report whenever one of its files is saved.
+//!
+//! One [`Session`] (and so one typst World) lives for the whole watch, so
+//! typst recompiles only what an edit touched; old cache entries are evicted
+//! after each build. The folder is watched, not single files, so editors that
+//! save by writing a new file and renaming it over the old one (vim, VS Code)
+//! are seen. A failed build prints its errors and leaves the last good PDF.
+//! Ctrl-C only raises a flag, so a PDF being written is finished (and no
+//! temporary file is left) before the watch ends.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use super::{Outcome, Session, font_store};
+use crate::cli::{InputArgs, WatchArgs};
+use crate::typeset::diag::{self, MessageFormat};
+
+/// How long a burst of file events (one save is often several) is gathered
+/// before rebuilding.
+const SETTLE: Duration = Duration::from_millis(40);
+
+/// Builds, then rebuilds on every relevant change until Ctrl-C.
+pub fn run(args: &WatchArgs, format: MessageFormat) -> Outcome {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    // Fails only if a handler is set already; the watch then ends by signal.
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    let mut session = match Session::open(&args.report, font_store(&args.input), format) {
+        Ok(session) => session,
+        Err(outcome) => return outcome,
+    };
+    let output = args.output.clone().unwrap_or_else(|| session.default_output());
+    let (tx, rx) = mpsc::channel();
+    let watcher = notify::recommended_watcher(move |event| {
+        let _ = tx.send(event);
+    });
+    let mut watcher = match watcher {
+        Ok(watcher) => watcher,
+        Err(e) => return cannot_watch(&e, format),
+    };
+    if let Err(e) = watcher.watch(session.folder.root(), RecursiveMode::Recursive) {
+        return cannot_watch(&e, format);
+    }
+    build(&mut session, &args.input, &output);
+    println!("watching {} (Ctrl-C to stop)", session.dir.display());
+    while !stop.load(Ordering::SeqCst) {
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(Ok(event)) if relevant(&event) => {
+                std::thread::sleep(SETTLE);
+                while rx.try_recv().is_ok() {}
+                build(&mut session, &args.input, &output);
+            }
+            Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    println!("stopped watching");
+    Outcome::Success
+}
+
+/// One build; prints one line with its time, or the errors.
+fn build(session: &mut Session, input: &InputArgs, output: &Path) {
+    let start = Instant::now();
+    let result = session.load(input).and_then(|job| session.typeset(&job)).and_then(|done| {
+        session.write(output, &done)?;
+        Ok(done.pages.pages().len())
+    });
+    let secs = start.elapsed().as_secs_f64();
+    match result {
+        Ok(pages) => println!("wrote {} ({pages} pages) in {secs:.2} s", output.display()),
+        Err(_) => println!("build failed after {secs:.2} s; {} is the last good one", output.display()),
+    }
+    // Keep the memoized results the next edit is likely to reuse.
+    comemo::evict(10);
+}
+
+/// A change worth rebuilding for: files created, changed, renamed or
+/// removed, except PDFs (our own output), our temporary files and editors'
+/// swap and backup files.
+fn relevant(event: &notify::Event) -> bool {
+    let changes = matches!(event.kind, EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_));
+    changes
+        && event.paths.iter().any(|path| {
+            let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+            let ignored = name.ends_with(".pdf")
+                || name.starts_with(".baogao-")
+                || name.starts_with(".#")
+                || name.ends_with('~')
+                || name.ends_with(".swp")
+                || name.ends_with(".swx")
+                || name == "4913";
+            !ignored
+        })
+}
+
+fn cannot_watch(e: &notify::Error, format: MessageFormat) -> Outcome {
+    let message = format!("cannot watch the report folder: {e}");
+    diag::print_plain(
+        &[diag::error(message, &["check the folder exists; on Linux, raise fs.inotify.max_user_watches"])],
+        format,
+    );
+    Outcome::ReportError
+}

@@ -1,0 +1,133 @@
+//! Many reports in one command, and watching one report.
+
+use std::io::BufRead;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::support::*;
+
+/// A folder of `n` copies of the minimal report, named r00, r01, …
+fn reports(n: usize) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for i in 0..n {
+        copy_recursive(&root().join("tests/fixtures/minimal"), &tmp.path().join(format!("r{i:02}")));
+    }
+    tmp
+}
+
+fn pdfs_below(dir: &std::path::Path) -> usize {
+    files_below(dir).iter().filter(|p| p.extension().is_some_and(|e| e == "pdf")).count()
+}
+
+#[test]
+fn twenty_reports_with_one_broken_give_nineteen_pdfs_and_a_failing_exit() {
+    let tmp = reports(20);
+    let broken = tmp.path().join("r07/report.yaml");
+    let yaml = std::fs::read_to_string(&broken).unwrap();
+    std::fs::write(&broken, yaml.replace("{{visits}}", "{{vists}}")).unwrap();
+    let output = baogao_within(&["build", tmp.path().to_str().unwrap(), "--jobs", "2"], 120);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert_eq!(pdfs_below(tmp.path()), 19);
+    assert!(!tmp.path().join("r07/r07.pdf").exists());
+    assert!(stdout.contains("built 19 of 20 reports"), "{stdout}");
+    assert!(stdout.contains("failed:") && stdout.contains("r07"), "{stdout}");
+    // Not a terminal: one plain line per report.
+    assert_eq!(stdout.lines().filter(|l| l.starts_with('[')).count(), 20, "{stdout}");
+    assert!(stderr.contains("unknown metric `vists`"), "{stderr}");
+}
+
+#[test]
+fn patterns_and_lists_of_reports() {
+    let tmp = reports(3);
+    let pattern = format!("{}/r0*", tmp.path().display());
+    let output = baogao(&["build", &pattern]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(pdfs_below(tmp.path()), 3);
+    let (a, b) = (tmp.path().join("r00"), tmp.path().join("r01"));
+    let output = baogao(&["build", a.to_str().unwrap(), b.to_str().unwrap(), "-o", "x.pdf"]);
+    assert_eq!(output.status.code(), Some(2), "-o with several reports is a usage error");
+    let output = baogao(&["build", &format!("{}/nothing*", tmp.path().display())]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("matches no report folder"));
+}
+
+/// A running `baogao watch`, its stdout as lines.
+struct Watch {
+    child: std::process::Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Watch {
+    fn start(dir: &std::path::Path) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_baogao"))
+            .args(["watch", dir.to_str().unwrap()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        Self { child, lines }
+    }
+
+    /// The next line starting with `prefix`, within 20 s (a hang guard).
+    fn expect(&self, prefix: &str) -> String {
+        loop {
+            match self.lines.recv_timeout(Duration::from_secs(20)) {
+                Ok(line) if line.starts_with(prefix) => return line,
+                Ok(_) => continue,
+                Err(_) => panic!("no `{prefix}` line from baogao watch within 20 s"),
+            }
+        }
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+#[test]
+fn watch_rebuilds_on_edits_renames_and_keeps_the_last_good_pdf() {
+    let (_tmp, dir) = copy_fixture("minimal");
+    let pdf = dir.join("minimal.pdf");
+    let watch = Watch::start(&dir);
+    watch.expect("wrote");
+    watch.expect("watching");
+
+    // An edit in place.
+    let metrics = std::fs::read_to_string(dir.join("metrics.yaml")).unwrap();
+    std::fs::write(dir.join("metrics.yaml"), metrics.replace("value: 336", "value: 337")).unwrap();
+    watch.expect("wrote");
+    let Some(text) = pdf_text(&pdf) else { return };
+    assert!(text.contains("337家次"), "the edit is not in the PDF");
+
+    // A save by rename, as vim and VS Code do.
+    std::fs::write(dir.join("metrics.yaml.new"), metrics.replace("value: 336", "value: 338")).unwrap();
+    std::fs::rename(dir.join("metrics.yaml.new"), dir.join("metrics.yaml")).unwrap();
+    watch.expect("wrote");
+    assert!(pdf_text(&pdf).unwrap().contains("338家次"));
+
+    // A broken save: errors, and the last good PDF stays.
+    let good = std::fs::read(&pdf).unwrap();
+    std::fs::write(dir.join("metrics.yaml"), "visits: [\n").unwrap();
+    watch.expect("build failed");
+    assert!(std::fs::read(&pdf).unwrap() == good);
+
+    // Ctrl-C ends it cleanly, leaving no temporary file.
+    let pid = watch.child.id().to_string();
+    Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    watch.expect("stopped watching");
+    let leftovers: Vec<_> =
+        files_below(&dir).into_iter().filter(|p| p.to_string_lossy().contains(".baogao-")).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
