@@ -69,6 +69,13 @@ pub struct BuildArgs {
     /// How many reports to build at once [default: one per core].
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Also write the Typst project baogao compiles (templates, data, report
+    /// files) into DIR, for the typst CLI or for going on by hand.
+    #[arg(long, value_name = "DIR")]
+    pub emit_typst: Option<PathBuf>,
+    /// Print how long each stage took (load, compile, export, write).
+    #[arg(long)]
+    pub timings: bool,
     #[command(flatten)]
     pub input: InputArgs,
 }

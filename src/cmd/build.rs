@@ -6,11 +6,11 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use typst_kit::fonts::FontStore;
 
-use super::{Outcome, Session, font_store};
+use super::{Job, Outcome, Session, font_store};
 use crate::cli::{BuildArgs, InputArgs};
 use crate::report::REPORT_FILE;
 use crate::typeset::diag::{self, MessageFormat};
@@ -40,7 +40,7 @@ pub fn run(args: &BuildArgs, format: MessageFormat) -> Outcome {
     }
     let fonts = font_store(&args.input);
     if let [report] = reports.as_slice() {
-        return match build_one(report, args.output.as_deref(), &args.input, fonts, format) {
+        return match build_one(report, args, fonts, format) {
             Ok(built) => {
                 let (mb, secs) = (built.bytes as f64 / 1e6, start.elapsed().as_secs_f64());
                 println!("wrote {} ({} pages, {mb:.1} MB) in {secs:.2} s", built.output.display(), built.pages);
@@ -59,10 +59,52 @@ fn usage(message: &str, hint: &str, format: MessageFormat) -> Outcome {
     Outcome::UsageError
 }
 
-/// Opens, loads, typesets and writes one report.
-fn build_one(
+/// Builds the one report named, with the single-report options (-o,
+/// --emit-typst, --timings).
+fn build_one(report: &Path, args: &BuildArgs, fonts: Arc<FontStore>, format: MessageFormat) -> Result<Built, Outcome> {
+    let start = Instant::now();
+    let mut session = Session::open(report, fonts, format)?;
+    let job = session.load(&args.input)?;
+    let loaded = start.elapsed();
+    if let Some(dir) = &args.emit_typst {
+        emit(&session, &job, dir, format)?;
+    }
+    let done = session.typeset(&job)?;
+    let output = args.output.clone().unwrap_or_else(|| session.default_output());
+    let before_write = Instant::now();
+    session.write(&output, &done)?;
+    if args.timings {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        println!(
+            "load {:.1} ms, compile {:.1} ms, export {:.1} ms, write {:.1} ms",
+            ms(loaded),
+            ms(done.compile),
+            ms(done.export),
+            ms(before_write.elapsed())
+        );
+    }
+    Ok(Built { output, pages: done.pages.pages().len(), bytes: done.pdf.len() })
+}
+
+/// Writes the Typst project and says how to compile it.
+fn emit(session: &Session, job: &Job, dir: &Path, format: MessageFormat) -> Result<(), Outcome> {
+    let main = job.emit_typst(&session.folder, dir).map_err(|e| {
+        let message = format!("cannot write the Typst project into `{}`: {e}", dir.display());
+        diag::print_plain(&[diag::error(message, &["check that the folder is writable"])], format);
+        Outcome::OutputError
+    })?;
+    println!(
+        "wrote the Typst project to {}; compile it with: typst compile --root {} --ignore-system-fonts --font-path <baogao>/fonts {}",
+        dir.display(),
+        dir.display(),
+        dir.join(main).display()
+    );
+    Ok(())
+}
+
+/// Opens, loads, typesets and writes one report of many.
+fn build_each(
     report: &Path,
-    output: Option<&Path>,
     input: &InputArgs,
     fonts: Arc<FontStore>,
     format: MessageFormat,
@@ -70,7 +112,7 @@ fn build_one(
     let mut session = Session::open(report, fonts, format)?;
     let job = session.load(input)?;
     let done = session.typeset(&job)?;
-    let output = output.map_or_else(|| session.default_output(), Path::to_path_buf);
+    let output = session.default_output();
     session.write(&output, &done)?;
     Ok(Built { output, pages: done.pages.pages().len(), bytes: done.pdf.len() })
 }
@@ -93,7 +135,7 @@ fn build_many(
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(report) = reports.get(i) else { break };
-                    let result = build_one(report, None, input, fonts.clone(), format);
+                    let result = build_each(report, input, fonts.clone(), format);
                     let done = finished.fetch_add(1, Ordering::SeqCst) + 1;
                     progress(done, reports.len(), report, &result, terminal);
                     *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);

@@ -10,6 +10,7 @@ pub mod watch;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use typst::diag::SourceDiagnostic;
 use typst_kit::fonts::FontStore;
@@ -21,7 +22,7 @@ use crate::report::{self, Folder, Loaded, Problem, REPORT_FILE};
 use crate::typeset::diag::{self, MessageFormat};
 use crate::typeset::fonts::{self, FontOptions};
 use crate::typeset::pdf::Standards;
-use crate::typeset::{BaogaoWorld, pdf};
+use crate::typeset::{BaogaoWorld, pdf, templates, world};
 
 /// How a command ended, mapped to the process exit code (see README).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -57,10 +58,46 @@ pub struct Job {
     pub standards: Standards,
 }
 
-/// The typeset report.
+/// The typeset report, and how long compiling and exporting took.
 pub struct Typeset {
     pub pages: PagedDocument,
     pub pdf: Vec<u8>,
+    pub compile: Duration,
+    pub export: Duration,
+}
+
+impl Job {
+    /// The data file the template reads (`/_data/report.json`).
+    pub fn data(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.loaded.document).expect("the document model always serialises")
+    }
+
+    /// Writes the Typst project this job compiles into `dir`: the templates
+    /// under `_baogao/`, the data under `_data/`, and the report's files that
+    /// typst reads (an own template, attached sources). `typst compile --root
+    /// DIR --ignore-system-fonts --font-path FONTS DIR/<main>` then gives the
+    /// same document. Returns the main file's path within `dir`.
+    pub fn emit_typst(&self, folder: &Folder, dir: &Path) -> std::io::Result<String> {
+        let write = |rel: &str, bytes: &[u8]| -> std::io::Result<()> {
+            let path = dir.join(rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(path, bytes)
+        };
+        for (path, text) in templates::all() {
+            write(&format!("{}/{path}", templates::DIR), text.as_bytes())?;
+        }
+        write(world::DATA_PATH.trim_start_matches('/'), &self.data())?;
+        for source in &self.loaded.sources {
+            let bytes = folder.read(source).map_err(|e| std::io::Error::other(e.to_string()))?;
+            write(source, &bytes)?;
+        }
+        Ok(match &self.loaded.template {
+            report::Template::Builtin(name) => templates::entry(name).trim_start_matches('/').to_string(),
+            report::Template::Own(path) => path.clone(),
+        })
+    }
 }
 
 impl Session {
@@ -96,8 +133,8 @@ impl Session {
 
     /// Compiles and exports the PDF in memory; prints warnings and errors.
     pub fn typeset(&mut self, job: &Job) -> Result<Typeset, Outcome> {
-        let json = serde_json::to_vec(&job.loaded.document).expect("the document model always serialises");
-        self.world.set_data(json);
+        self.world.set_data(job.data());
+        let start = Instant::now();
         let result = typst::compile::<PagedDocument>(&self.world);
         let warnings: Vec<SourceDiagnostic> = result.warnings.into_iter().collect();
         let pages = result.output.map_err(|errors| {
@@ -108,11 +145,12 @@ impl Session {
         if !warnings.is_empty() {
             diag::print(&self.world, &warnings, self.format);
         }
+        let compile = start.elapsed();
         let pdf = pdf::export(&pages, &job.loaded.document.meta, &job.standards).map_err(|errors| {
             diag::print(&self.world, &errors, self.format);
             Outcome::ReportError
         })?;
-        Ok(Typeset { pages, pdf })
+        Ok(Typeset { pages, pdf, compile, export: start.elapsed() - compile })
     }
 
     /// Writes the PDF atomically; prints the error if it cannot.

@@ -4,7 +4,7 @@
 pub mod diag;
 pub mod fonts;
 pub mod pdf;
-mod templates;
+pub mod templates;
 pub mod world;
 
 pub use world::BaogaoWorld;

@@ -12,6 +12,11 @@ static FILES: &[(&str, &str)] = &[
     ("lib/components.typ", include_str!("../../templates/lib/components.typ")),
 ];
 
+/// Every embedded template file: path under [`DIR`] and text.
+pub fn all() -> impl Iterator<Item = (&'static str, &'static str)> {
+    FILES.iter().copied()
+}
+
 /// The text of an embedded template file.
 pub fn get(path: &str) -> Option<&'static str> {
     FILES.iter().find(|(p, _)| *p == path).map(|(_, text)| *text)

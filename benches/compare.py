@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""baogao against the typst CLI on the identical document, in one run.
+
+    python3 benches/compare.py [--runs 7] [--typst PATH]
+
+For the sample report and a report ten times its length it measures, on
+this machine and side by side:
+- cold build: a fresh process building the PDF (wall time, peak RSS);
+- watch rebuild: with `baogao watch` and `typst watch` running, the time from
+  saving a one-metric change until the new PDF is on disk (the same outside
+  measurement for both: save, then poll the PDF);
+- PDF size.
+typst compiles the project `baogao build --emit-typst` writes: the same
+templates, the same data, the same font files (`--ignore-system-fonts
+--font-path fonts`), the same standard (PDF/A-2a with PDF/UA-1).
+It prints medians and ratios, and writes them to benches/results.md.
+If `typst` is not on PATH and no --typst is given, typst-cli 0.15.1 is
+installed with `cargo install --locked` into benches/.typst (10-15 minutes).
+"""
+import argparse
+import os
+import pathlib
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "content" / "shiqiao-2021"
+BAOGAO = ROOT / "target" / "release" / "baogao"
+STANDARD = "a-2a,ua-1"
+
+
+def sh(*args, **kw):
+    return subprocess.run([str(a) for a in args], check=True, capture_output=True, text=True, **kw)
+
+
+def find_typst(given):
+    if given:
+        return pathlib.Path(given)
+    on_path = shutil.which("typst")
+    if on_path:
+        return pathlib.Path(on_path)
+    local = ROOT / "benches" / ".typst" / "bin" / "typst"
+    if not local.exists():
+        print("installing typst-cli 0.15.1 (cargo install --locked) ...", flush=True)
+        sh("cargo", "install", "--locked", "typst-cli@0.15.1", "--root", local.parent.parent)
+    return local
+
+
+def make_report(kind, where):
+    """The sample, or the sample with its sections repeated ten times."""
+    dest = where / kind
+    shutil.copytree(SAMPLE, dest, ignore=shutil.ignore_patterns("*.pdf"))
+    if kind == "sample-10x":
+        text = (dest / "report.yaml").read_text(encoding="utf-8")
+        head, rest = text.split("\nsections:\n", 1)
+        sections, tail = rest.split("\nappendix:\n", 1)
+        (dest / "report.yaml").write_text(
+            head + "\nsections:\n" + (sections + "\n") * 10 + "\nappendix:\n" + tail, encoding="utf-8")
+    return dest
+
+
+def timed(cmd):
+    """Wall seconds and peak RSS (MB) of one run, from /usr/bin/time."""
+    out = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + [str(c) for c in cmd],
+                         capture_output=True, text=True, check=True)
+    secs, kb = out.stderr.strip().splitlines()[-1].split()
+    return float(secs), int(kb) / 1024
+
+
+def typst_compile_cmd(typst, project, out):
+    return [typst, "compile", "--root", project, "--ignore-system-fonts", "--font-path", ROOT / "fonts",
+            "--pdf-standard", STANDARD, project / "_baogao" / "report.typ", out]
+
+
+def cold(report, project, typst, tmp, runs):
+    b = [timed([BAOGAO, "build", report, "-o", tmp / "b.pdf"]) for _ in range(runs)]
+    t = [timed(typst_compile_cmd(typst, project, tmp / "t.pdf")) for _ in range(runs)]
+    return {
+        "cold build (s)": (statistics.median(x[0] for x in b), statistics.median(x[0] for x in t)),
+        "peak memory (MB)": (statistics.median(x[1] for x in b), statistics.median(x[1] for x in t)),
+        "PDF size (KB)": ((tmp / "b.pdf").stat().st_size / 1024, (tmp / "t.pdf").stat().st_size / 1024),
+    }
+
+
+def wait_changed(path, before, timeout=30.0):
+    """Seconds until `path` holds bytes other than `before`."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        try:
+            if path.read_bytes() != before and path.stat().st_size > 0:
+                return time.perf_counter() - start
+        except OSError:
+            pass
+        time.sleep(0.002)
+    raise RuntimeError(f"{path} did not change within {timeout} s")
+
+
+def metrics_with(report, value):
+    text = (report / "metrics.yaml").read_text(encoding="utf-8")
+    return re.sub(r"(enterprise_visits: \{[^}]*value: )\d+", rf"\g<1>{value}", text)
+
+
+def watch(report, project, typst, tmp, runs):
+    values = [400 + i for i in range(runs + 1)]
+    # The data file typst watch gets for each edit: what baogao makes of it.
+    scratch = tmp / "scratch"
+    jsons = []
+    original = (report / "metrics.yaml").read_text(encoding="utf-8")
+    for v in values:
+        (report / "metrics.yaml").write_text(metrics_with(report, v), encoding="utf-8")
+        sh(BAOGAO, "build", report, "-o", tmp / "s.pdf", "--emit-typst", scratch / str(v))
+        jsons.append((scratch / str(v) / "_data" / "report.json").read_bytes())
+    (report / "metrics.yaml").write_text(original, encoding="utf-8")
+
+    def measure(start_cmd, out, save):
+        proc = subprocess.Popen([str(c) for c in start_cmd], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_changed(out, b"", timeout=60)
+            time.sleep(0.5)
+            times = []
+            for i in range(1, len(values)):
+                before = out.read_bytes()
+                save(i)
+                times.append(wait_changed(out, before))
+                time.sleep(0.3)
+            return statistics.median(times)
+        finally:
+            proc.terminate()
+            proc.wait()
+
+    bout, tout = tmp / "bw.pdf", tmp / "tw.pdf"
+    for p in (bout, tout):
+        p.unlink(missing_ok=True)
+    b = measure([BAOGAO, "watch", report, "-o", bout], bout,
+                lambda i: (report / "metrics.yaml").write_text(metrics_with(report, values[i]), encoding="utf-8"))
+    (project / "_data" / "report.json").write_bytes(jsons[0])
+    t = measure([typst, "watch"] + typst_compile_cmd(typst, project, tout)[2:], tout,
+                lambda i: (project / "_data" / "report.json").write_bytes(jsons[i]))
+    (report / "metrics.yaml").write_text(original, encoding="utf-8")
+    return {"watch rebuild, one metric (s)": (b, t)}
+
+
+TARGETS = {"cold build (s)": 0.6, "watch rebuild, one metric (s)": 0.25, "peak memory (MB)": 1.0, "PDF size (KB)": 1.0}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--typst")
+    args = parser.parse_args()
+    print("building baogao (release) ...", flush=True)
+    sh("cargo", "build", "--release", cwd=ROOT)
+    typst = find_typst(args.typst)
+    version = sh(typst, "--version").stdout.strip()
+    lines = [f"# baogao vs {version}", "",
+             f"{os.cpu_count()} cores; medians of {args.runs} runs; `python3 benches/compare.py`", ""]
+    growth = {}
+    with tempfile.TemporaryDirectory() as d:
+        tmp = pathlib.Path(d)
+        for kind in ["sample", "sample-10x"]:
+            report = make_report(kind, tmp)
+            project = tmp / f"{kind}-typst"
+            out = sh(BAOGAO, "build", report, "-o", tmp / "first.pdf", "--emit-typst", project).stdout
+            pages = re.search(r"\((\d+) pages", out).group(1)
+            print(f"measuring {kind} ({pages} pages) ...", flush=True)
+            results = cold(report, project, typst, tmp, args.runs)
+            results.update(watch(report, project, typst, tmp, args.runs))
+            growth[kind] = results
+            lines += [f"## {kind} ({pages} pages)", "",
+                      "| measure | baogao | typst CLI | ratio | target | met |", "|---|---|---|---|---|---|"]
+            for name, (b, t) in results.items():
+                ratio = b / t
+                target = TARGETS[name]
+                lines.append(f"| {name} | {b:.3f} | {t:.3f} | {ratio:.2f} | ≤ {target} | {'yes' if ratio <= target else 'NO'} |")
+            lines.append("")
+    lines += ["## growth, 10× the length against 1×", "", "| measure | baogao | typst CLI |", "|---|---|---|"]
+    for name in ["cold build (s)", "peak memory (MB)", "watch rebuild, one metric (s)"]:
+        b = growth["sample-10x"][name][0] / growth["sample"][name][0]
+        t = growth["sample-10x"][name][1] / growth["sample"][name][1]
+        lines.append(f"| {name} | {b:.2f}× | {t:.2f}× |")
+    report = "\n".join(lines) + "\n"
+    print(report)
+    (ROOT / "benches" / "results.md").write_text(report, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
