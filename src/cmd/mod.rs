@@ -56,6 +56,8 @@ pub struct Session {
 pub struct Job {
     pub loaded: Loaded,
     pub standards: Standards,
+    /// The data file the template reads (`/_data/report.json`).
+    data: Vec<u8>,
 }
 
 /// The typeset report, and how long compiling and exporting took.
@@ -69,7 +71,7 @@ pub struct Typeset {
 impl Job {
     /// The data file the template reads (`/_data/report.json`).
     pub fn data(&self) -> Vec<u8> {
-        serde_json::to_vec(&self.loaded.document).expect("the document model always serialises")
+        self.data.clone()
     }
 
     /// Writes the Typst project this job compiles into `dir`: the templates
@@ -119,16 +121,20 @@ impl Session {
         let mut loaded = report::load(&self.folder).map_err(|problems| self.fail(&problems))?;
         self.world.set_template(&loaded.template);
         let standards = standards(input, &loaded).map_err(|problem| self.fail(&[problem]))?;
-        let missing = fonts::uncovered(self.world.fonts().book(), document_chars(&loaded));
-        if !missing.is_empty() {
-            return Err(self.fail(&report::locate_chars(&self.folder, &loaded.sources, &missing)));
-        }
         if standards.wants_sources() || input.attach_sources || loaded.attach_sources {
             loaded.document.attachments = loaded.sources.iter().map(|s| Attachment::of(s)).collect();
         }
         loaded.document.meta.created = Some(pdf::creation_time(loaded.document.meta.date));
         loaded.document.meta.duplex |= input.duplex;
-        Ok(Job { loaded, standards })
+        let data = serde_json::to_vec(&loaded.document).expect("the document model always serialises");
+        // Every character the template can print is in the data: serde_json
+        // leaves non-ASCII as it is, and what it adds is ASCII, which the
+        // fonts cover.
+        let missing = fonts::uncovered(self.world.fonts().book(), String::from_utf8_lossy(&data).chars());
+        if !missing.is_empty() {
+            return Err(self.fail(&report::locate_chars(&self.folder, &loaded.sources, &missing)));
+        }
+        Ok(Job { loaded, standards, data })
     }
 
     /// Compiles and exports the PDF in memory; prints warnings and errors.
@@ -174,14 +180,6 @@ impl Session {
         diag::print(&self.world, &diags, self.format);
         Outcome::ReportError
     }
-}
-
-/// Every character of the document's text.
-fn document_chars(loaded: &Loaded) -> Vec<char> {
-    let json = serde_json::to_string(&loaded.document).unwrap_or_default();
-    // serde_json leaves non-ASCII characters as they are; what it adds
-    // (quotes, brackets, escapes) is ASCII, which the fonts cover.
-    json.chars().collect()
 }
 
 /// The standards asked for (`--standard`, else `standard:`, else the
