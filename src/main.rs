@@ -1,6 +1,15 @@
 //! baogao (报告): YAML report → print-ready, archival PDF.
 //! `main` only parses arguments and dispatches; see `cmd/`.
 
+/// Prints a line to stdout, ignoring a closed pipe (`baogao build … | head`)
+/// instead of panicking as `println!` would.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod cli;
 mod cmd;
 mod report;

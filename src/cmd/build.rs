@@ -43,7 +43,7 @@ pub fn run(args: &BuildArgs, format: MessageFormat) -> Outcome {
         return match build_one(report, args, fonts, format) {
             Ok(built) => {
                 let (mb, secs) = (built.bytes as f64 / 1e6, start.elapsed().as_secs_f64());
-                println!("wrote {} ({} pages, {mb:.1} MB) in {secs:.2} s", built.output.display(), built.pages);
+                say!("wrote {} ({} pages, {mb:.1} MB) in {secs:.2} s", built.output.display(), built.pages);
                 Outcome::Success
             }
             Err(outcome) => outcome,
@@ -75,7 +75,7 @@ fn build_one(report: &Path, args: &BuildArgs, fonts: Arc<FontStore>, format: Mes
     session.write(&output, &done)?;
     if args.timings {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-        println!(
+        say!(
             "load {:.1} ms, compile {:.1} ms, export {:.1} ms, write {:.1} ms",
             ms(loaded),
             ms(done.compile),
@@ -93,7 +93,7 @@ fn emit(session: &Session, job: &Job, dir: &Path, format: MessageFormat) -> Resu
         diag::print_plain(&[diag::error(message, &["check that the folder is writable"])], format);
         Outcome::OutputError
     })?;
-    println!(
+    say!(
         "wrote the Typst project to {}; compile it with: typst compile --root {} --ignore-system-fonts --font-path <baogao>/fonts {}",
         dir.display(),
         dir.display(),
@@ -161,8 +161,8 @@ fn progress(done: usize, total: usize, report: &Path, result: &Result<Built, Out
         let _ = err.flush();
     } else {
         match result {
-            Ok(built) => println!("[{done}/{total}] ok {} -> {}", report.display(), built.output.display()),
-            Err(_) => println!("[{done}/{total}] FAILED {}", report.display()),
+            Ok(built) => say!("[{done}/{total}] ok {} -> {}", report.display(), built.output.display()),
+            Err(_) => say!("[{done}/{total}] FAILED {}", report.display()),
         }
     }
 }
@@ -172,9 +172,9 @@ fn summarise(reports: &[PathBuf], results: &[Result<Built, Outcome>], start: Ins
     let failed: Vec<String> =
         reports.iter().zip(results).filter(|(_, r)| r.is_err()).map(|(p, _)| p.display().to_string()).collect();
     let secs = start.elapsed().as_secs_f64();
-    println!("built {} of {} reports in {secs:.2} s", reports.len() - failed.len(), reports.len());
+    say!("built {} of {} reports in {secs:.2} s", reports.len() - failed.len(), reports.len());
     if !failed.is_empty() {
-        println!("failed: {}", failed.join(", "));
+        say!("failed: {}", failed.join(", "));
     }
     results.iter().filter_map(|r| r.as_ref().err().copied()).max().unwrap_or(Outcome::Success)
 }

@@ -12,7 +12,7 @@ pub fn run(args: &CheckArgs, format: MessageFormat) -> Outcome {
     };
     match session.load(&args.input).and_then(|job| session.typeset(&job)) {
         Ok(done) => {
-            println!("{}: no problems ({} pages)", session.dir.display(), done.pages.pages().len());
+            say!("{}: no problems ({} pages)", session.dir.display(), done.pages.pages().len());
             Outcome::Success
         }
         Err(outcome) => outcome,

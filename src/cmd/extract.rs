@@ -29,7 +29,7 @@ pub fn run(args: &ExtractArgs, format: MessageFormat) -> Outcome {
         ),
         Ok(names) => {
             for name in &names {
-                println!("wrote {}", args.dir.join(name).display());
+                say!("wrote {}", args.dir.join(name).display());
             }
             Outcome::Success
         }

@@ -16,6 +16,6 @@ pub fn run(args: &SchemaArgs) -> Outcome {
         SchemaFile::Metrics => "baogao metrics.yaml",
     };
     schema.insert("title".into(), title.into());
-    println!("{}", serde_json::to_string_pretty(&schema).expect("a schema is JSON"));
+    say!("{}", serde_json::to_string_pretty(&schema).expect("a schema is JSON"));
     Outcome::Success
 }

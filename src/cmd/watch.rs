@@ -22,7 +22,7 @@ use crate::typeset::diag::{self, MessageFormat};
 
 /// How long a burst of file events (one save is often several) is gathered
 /// before rebuilding.
-const SETTLE: Duration = Duration::from_millis(40);
+const SETTLE: Duration = Duration::from_millis(15);
 
 /// Builds, then rebuilds on every relevant change until Ctrl-C.
 pub fn run(args: &WatchArgs, format: MessageFormat) -> Outcome {
@@ -47,7 +47,7 @@ pub fn run(args: &WatchArgs, format: MessageFormat) -> Outcome {
         return cannot_watch(&e, format);
     }
     build(&mut session, &args.input, &output);
-    println!("watching {} (Ctrl-C to stop)", session.dir.display());
+    say!("watching {} (Ctrl-C to stop)", session.dir.display());
     while !stop.load(Ordering::SeqCst) {
         match rx.recv_timeout(Duration::from_millis(100)) {
             Ok(Ok(event)) if relevant(&event) => {
@@ -59,7 +59,7 @@ pub fn run(args: &WatchArgs, format: MessageFormat) -> Outcome {
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
     }
-    println!("stopped watching");
+    say!("stopped watching");
     Outcome::Success
 }
 
@@ -72,8 +72,8 @@ fn build(session: &mut Session, input: &InputArgs, output: &Path) {
     });
     let secs = start.elapsed().as_secs_f64();
     match result {
-        Ok(pages) => println!("wrote {} ({pages} pages) in {secs:.2} s", output.display()),
-        Err(_) => println!("build failed after {secs:.2} s; {} is the last good one", output.display()),
+        Ok(pages) => say!("wrote {} ({pages} pages) in {secs:.2} s", output.display()),
+        Err(_) => say!("build failed after {secs:.2} s; {} is the last good one", output.display()),
     }
     // Keep the memoized results the next edit is likely to reuse.
     comemo::evict(10);

@@ -263,3 +263,22 @@ fn schema_describes_both_files() {
     assert_eq!(required, ["label", "value"]);
     assert_eq!(metric["properties"]["value"]["type"], "number");
 }
+
+#[test]
+fn a_closed_pipe_on_stdout_is_no_panic() {
+    use std::process::{Command, Stdio};
+    let (tmp, dir) = copy_fixture("minimal");
+    let out = tmp.path().join("p.pdf");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_baogao"))
+        .args(["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "--timings"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away, as with `| head -0`
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(output.status.success(), "{stderr}");
+    assert!(out.is_file());
+}
