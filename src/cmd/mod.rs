@@ -162,9 +162,21 @@ impl Session {
     /// Writes the PDF atomically; prints the error if it cannot.
     pub fn write(&self, output: &Path, done: &Typeset) -> Result<(), Outcome> {
         pdf::write_atomically(output, &done.pdf).map_err(|e| {
-            let message = format!("cannot write `{}`: {e}", output.display());
-            let hints = ["check that the folder exists and is writable, or pass -o PATH"];
-            diag::print(&self.world, &[diag::error(message, &hints)], self.format);
+            // tempfile names its (removed) temporary file in the message; the
+            // user only needs the reason.
+            let reason = e.to_string();
+            let reason = reason.split(" at path ").next().unwrap_or(&reason);
+            let message = format!("cannot write `{}`: {reason}; any earlier PDF there is unchanged", output.display());
+            let hint = match e.kind() {
+                std::io::ErrorKind::StorageFull => "the disk is full: free some space, or write elsewhere with -o PATH",
+                std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => {
+                    "the folder cannot be written to: write elsewhere with -o PATH"
+                }
+                std::io::ErrorKind::IsADirectory => "that path is a folder: name the PDF file, e.g. -o out/report.pdf",
+                std::io::ErrorKind::NotFound => "the folder does not exist: create it, or pass -o PATH",
+                _ => "check that the folder exists and is writable, or pass -o PATH",
+            };
+            diag::print(&self.world, &[diag::error(message, &[hint])], self.format);
             Outcome::OutputError
         })
     }

@@ -133,22 +133,66 @@ fn created_from_unix(seconds: i64) -> Created {
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and
-/// a rename, so `path` holds either the old file or the whole new one.
+/// a rename, so `path` holds either the old file or the whole new one. The
+/// temporary file's name carries our process id: a build that was killed
+/// (SIGKILL, power loss) cannot clean up after itself, so each write first
+/// removes such files whose process is gone, and never a live one's.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new().prefix(".baogao-").suffix(".pdf.tmp").tempfile_in(dir)?;
+    if path.is_dir() {
+        return Err(std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a folder"));
+    }
+    remove_orphans(dir);
+    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
+    let mut tmp = tempfile::Builder::new().prefix(&prefix).suffix(TEMP_SUFFIX).tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 
+/// Temporary PDFs are named `.baogao-<pid>-<random>.pdf.tmp`.
+const TEMP_PREFIX: &str = ".baogao-";
+const TEMP_SUFFIX: &str = ".pdf.tmp";
+
+/// Removes temporary PDFs in `dir` left by processes that no longer run.
+fn remove_orphans(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = orphan_pid(&name) else { continue };
+        if !process_alive(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The process id in a temporary PDF's name.
+fn orphan_pid(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix(TEMP_PREFIX)?.strip_suffix(TEMP_SUFFIX)?;
+    rest.split('-').next()?.parse().ok()
+}
+
+/// Whether process `pid` runs (Linux: /proc; elsewhere assume it does, so
+/// nothing is removed that might be in use).
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.is_dir() || proc.join(pid.to_string()).exists()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn temporary_names_carry_the_process() {
+        assert_eq!(orphan_pid(".baogao-1234-abcdef.pdf.tmp"), Some(1234));
+        assert_eq!(orphan_pid("report.pdf"), None);
+        assert_eq!(orphan_pid(".baogao-x.pdf.tmp"), None);
+    }
 
     #[test]
     fn unix_seconds_to_civil_dates() {

@@ -4,6 +4,7 @@
 mod archival;
 mod batch;
 mod errors;
+mod faults;
 mod fonts;
 mod hostile;
 mod safety;
