@@ -4,14 +4,14 @@
 pub mod document;
 pub mod folder;
 mod load;
-mod metrics;
+pub mod metrics;
 pub mod model;
-mod number;
+pub mod number;
 pub mod problem;
-mod sheet;
-mod table;
+pub mod sheet;
+pub mod table;
 pub mod text;
-mod yaml;
+pub mod yaml;
 
 pub use folder::Folder;
 pub use load::{Loaded, REPORT_FILE, Template, load, locate_chars};

@@ -7,6 +7,7 @@ mod errors;
 mod faults;
 mod fonts;
 mod hostile;
+mod properties;
 mod safety;
 mod sample;
 mod support;
