@@ -13,5 +13,6 @@ macro_rules! say {
 
 pub mod cli;
 pub mod cmd;
+pub mod fuzzing;
 pub mod report;
 pub mod typeset;

@@ -6,6 +6,7 @@ mod batch;
 mod errors;
 mod faults;
 mod fonts;
+mod fuzzed;
 mod hostile;
 mod properties;
 mod safety;

@@ -1,0 +1,83 @@
+//! Entry points for the fuzz targets (fuzz/) and their regression test
+//! (tests/integration/fuzzed.rs), which replays every kept input. Each takes
+//! arbitrary bytes and must return without panicking, whatever they are.
+
+use std::sync::{Arc, OnceLock};
+
+use typst_kit::fonts::FontStore;
+
+use crate::cli::InputArgs;
+use crate::cmd::Session;
+use crate::report::metrics::Metrics;
+use crate::report::model::{MetricMap, Report};
+use crate::report::text::{self, Resolver, TextError};
+use crate::report::{sheet, table, yaml};
+use crate::typeset::diag::MessageFormat;
+use crate::typeset::fonts::{self, FontOptions};
+
+/// report.yaml and metrics.yaml through the YAML reader and the model.
+pub fn load_yaml(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let _ = yaml::parse::<Report>("report.yaml", &text);
+    if let Ok(MetricMap(map)) = yaml::parse::<MetricMap>("metrics.yaml", &text) {
+        let metrics = Metrics::new(map, true);
+        let _ = metrics.check(&crate::report::problem::SourceText { file: "metrics.yaml", text: &text });
+    }
+}
+
+/// A text field: paragraphs, `{{id.field}}`, `**bold**`, `\{{`.
+pub fn text(data: &[u8]) {
+    struct Any;
+    impl Resolver for Any {
+        fn resolve(&self, id: &str, field: Option<&str>) -> Result<String, TextError> {
+            match field {
+                Some("bad") => Err(TextError { message: "no".into(), hints: vec![], snippet: id.into() }),
+                _ => Ok(format!("[{id}]")),
+            }
+        }
+    }
+    let text = String::from_utf8_lossy(data);
+    let _ = text::parse(&text, &Any);
+    let _ = text::parse_inline(&text, &Any);
+}
+
+/// Metrics from a spreadsheet of any format, and an appendix table from CSV.
+pub fn sheet(data: &[u8]) {
+    let empty = Metrics::new(Default::default(), false);
+    for name in ["m.csv", "m.xlsx", "m.xls", "m.ods"] {
+        let _ = sheet::read(name, data);
+    }
+    let _ = table::of_csv("t.csv", data, &empty);
+}
+
+/// A whole build (load, typeset, export in memory) of a report folder made
+/// from the input: report.yaml, then metrics.yaml after a NUL byte, then a
+/// table (tables/projects.csv) after another.
+pub fn build(data: &[u8]) {
+    let mut parts = data.splitn(3, |&b| b == 0);
+    let Ok(dir) = tempfile::tempdir() else { return };
+    let files = ["report.yaml", "metrics.yaml", "tables/projects.csv"];
+    let _ = std::fs::create_dir(dir.path().join("tables"));
+    for file in files {
+        if let Some(part) = parts.next() {
+            let _ = std::fs::write(dir.path().join(file), part);
+        }
+    }
+    let input = InputArgs {
+        font_paths: Vec::new(),
+        system_fonts: false,
+        standard: None,
+        attach_sources: false,
+        duplex: false,
+    };
+    let Ok(mut session) = Session::open(dir.path(), shared_fonts(), MessageFormat::Json) else { return };
+    if let Ok(job) = session.load(&input) {
+        let _ = session.typeset(&job);
+    }
+}
+
+/// One font index for all runs (indexing per input would dominate).
+fn shared_fonts() -> Arc<FontStore> {
+    static FONTS: OnceLock<Arc<FontStore>> = OnceLock::new();
+    FONTS.get_or_init(|| Arc::new(fonts::store(&FontOptions::default()))).clone()
+}
