@@ -53,7 +53,7 @@ pub fn sheet(data: &[u8]) {
 /// A whole build (load, typeset, export in memory) of a report folder made
 /// from the input: report.yaml, then metrics.yaml after a NUL byte, then a
 /// table (tables/projects.csv) after another.
-pub fn build(data: &[u8]) {
+pub fn whole_build(data: &[u8]) {
     let mut parts = data.splitn(3, |&b| b == 0);
     let Ok(dir) = tempfile::tempdir() else { return };
     let files = ["report.yaml", "metrics.yaml", "tables/projects.csv"];

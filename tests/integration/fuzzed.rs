@@ -40,6 +40,6 @@ fn sheet() {
 }
 
 #[test]
-fn build() {
-    replay("build", baogao::fuzzing::build);
+fn whole_build() {
+    replay("whole_build", baogao::fuzzing::whole_build);
 }
