@@ -10,10 +10,10 @@ use super::folder::{Folder, FolderError};
 use super::metrics::{Callout, Metrics};
 use super::model::{self, Metric, MetricMap, MetricsSource, Paper, TableSpec};
 use super::problem::{Problem, SourceText};
-use super::sheet;
 use super::table;
 use super::text::{self, Paragraph, TextError};
 use super::yaml;
+use super::{previous, sheet};
 
 /// The file that holds a report's structure and text.
 pub const REPORT_FILE: &str = "report.yaml";
@@ -153,7 +153,7 @@ fn load_metrics(
         Some(MetricsSource::Inline(map)) => {
             let mut map = map.0.clone();
             if let Some(path) = &report.previous_report {
-                fill_previous(folder, path, &mut map, src).map_err(|p| vec![p])?;
+                previous::fill(folder, path, &mut map, src).map_err(|p| vec![p])?;
             }
             let metrics = Metrics::new(map, grouping);
             let problems = metrics.check(src);
@@ -173,7 +173,7 @@ fn load_metrics(
     })?;
     let mut map = map;
     if let Some(path) = &report.previous_report {
-        fill_previous(folder, path, &mut map, src).map_err(|p| vec![p])?;
+        previous::fill(folder, path, &mut map, src).map_err(|p| vec![p])?;
     }
     let metrics = Metrics::new(map, grouping);
     let problems = metrics.check(&SourceText { file, text: &text });
@@ -182,7 +182,7 @@ fn load_metrics(
 
 /// The metrics of a YAML file or a spreadsheet, with the file's text (empty
 /// for a binary spreadsheet) for placing later problems.
-fn read_metrics_file(folder: &Folder, file: &str) -> Result<(IndexMap<String, Metric>, String), Problem> {
+pub(super) fn read_metrics_file(folder: &Folder, file: &str) -> Result<(IndexMap<String, Metric>, String), Problem> {
     if sheet::is_sheet(file) {
         let bytes = read_limited(folder, file)?;
         let text = if file.to_ascii_lowercase().ends_with(".csv") {
@@ -195,59 +195,6 @@ fn read_metrics_file(folder: &Folder, file: &str) -> Result<(IndexMap<String, Me
     let text = read_text(folder, file)?;
     let MetricMap(map) = yaml::parse(file, &text)?;
     Ok((map, text))
-}
-
-/// Fills `previous` of each metric that has neither `previous` nor `change`
-/// from last year's metrics with the same id. `previous_report` names a
-/// report folder or a metrics file outside this report, so it is the one
-/// path allowed to leave the folder; only metrics are read from it.
-fn fill_previous(
-    folder: &Folder,
-    path: &str,
-    metrics: &mut IndexMap<String, Metric>,
-    src: &SourceText,
-) -> Result<(), Problem> {
-    let at = |message: String| Problem::new(src.file, src.find(path), message);
-    let target = folder.root().join(path);
-    let (dir, file) = if target.is_dir() {
-        let last = Folder::open(&target).map_err(|e| at(format!("`previous_report: {path}` cannot be opened: {e}")))?;
-        let file = last_years_metrics_file(&last).ok_or_else(|| at(format!("`{path}` holds no metrics")))?;
-        (last, file)
-    } else {
-        let parent = target.parent().unwrap_or(folder.root());
-        let last = Folder::open(parent).map_err(|e| at(format!("`previous_report: {path}` cannot be opened: {e}")))?;
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        (last, name)
-    };
-    let (last, _) = read_metrics_file(&dir, &file).map_err(|p| at(format!("last year's metrics: {}", p.message)))?;
-    for (id, m) in metrics.iter_mut() {
-        let Some(before) = last.get(id) else { continue };
-        if m.previous.is_some() || m.change.is_some() {
-            continue;
-        }
-        if before.unit != m.unit {
-            return Err(at(format!(
-                "metric `{id}` is in {} this year but in {} last year",
-                m.unit.as_deref().unwrap_or("no unit"),
-                before.unit.as_deref().unwrap_or("no unit")
-            ))
-            .hint("give `previous:` for it by hand, in this year's unit"));
-        }
-        m.previous = Some(before.value);
-    }
-    Ok(())
-}
-
-/// Last year's metrics file: the one its report.yaml names, else metrics.yaml.
-fn last_years_metrics_file(last: &Folder) -> Option<String> {
-    let named = read_text(last, REPORT_FILE).ok().and_then(|text| {
-        let report: model::Report = serde_yaml::from_str(&text).ok()?;
-        match report.metrics? {
-            MetricsSource::File(f) => Some(f),
-            MetricsSource::Inline(_) => None,
-        }
-    });
-    named.or_else(|| last.exists(METRICS_FILE).then(|| METRICS_FILE.to_string()))
 }
 
 /// Resolves the model into a document, gathering problems as it goes.

@@ -7,6 +7,7 @@ mod load;
 pub mod metrics;
 pub mod model;
 pub mod number;
+pub mod previous;
 pub mod problem;
 pub mod sheet;
 pub mod table;
