@@ -31,12 +31,11 @@ pub fn run(args: &BuildArgs, format: MessageFormat) -> Outcome {
             return usage(&message, "name report folders, folders of them, or a pattern such as 'content/*'", format);
         }
     };
-    if reports.len() > 1 && args.output.is_some() {
-        return usage(
-            "-o names one PDF, but several reports are to be built",
-            "leave out -o: each PDF goes into its report's folder",
-            format,
-        );
+    let single_only =
+        [("-o", args.output.is_some()), ("--emit-typst", args.emit_typst.is_some()), ("--timings", args.timings)];
+    if let Some((flag, _)) = single_only.iter().find(|(_, given)| *given).filter(|_| reports.len() > 1) {
+        let message = format!("{flag} is for one report, but several are to be built");
+        return usage(&message, &format!("build that report alone to use {flag}"), format);
     }
     let fonts = font_store(&args.input);
     if let [report] = reports.as_slice() {
