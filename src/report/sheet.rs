@@ -4,7 +4,7 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use calamine::{Data, DataRef, Reader, Xlsx, XlsxError, open_workbook_auto_from_rs, open_workbook_from_rs};
 use indexmap::IndexMap;
 
 use super::load::decode_text;
@@ -75,32 +75,92 @@ fn csv_sheet(file: &str, bytes: &[u8]) -> Result<Sheet, Problem> {
     Ok(Sheet { name: file.into(), rows })
 }
 
+/// Rows and columns a metrics sheet may use: far more than any report
+/// needs, and small enough that a sheet never takes much memory. A stray
+/// value in Excel's last cell (XFD1048576) must be an error, not a 400 GB
+/// grid.
+const MAX_ROWS: u32 = 100_000;
+const MAX_COLUMNS: u32 = 64;
+
 /// The first sheet of an xlsx, xls or ods workbook.
 fn workbook_sheet(file: &str, bytes: &[u8]) -> Result<Sheet, Problem> {
     let unreadable = |e: String| {
         Problem::new(file, None, format!("`{file}` cannot be read as a spreadsheet: {e}"))
             .hint("save it from Excel or LibreOffice as .xlsx, .xls or .ods")
     };
+    if file.to_ascii_lowercase().ends_with(".xlsx") {
+        return xlsx_sheet(file, bytes, &unreadable);
+    }
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| unreadable(e.to_string()))?;
     let name = book.sheet_names().first().cloned().ok_or_else(|| unreadable("it has no sheet".into()))?;
     let range = book.worksheet_range(&name).map_err(|e| unreadable(e.to_string()))?;
-    // Keep rows and columns numbered as the spreadsheet numbers them.
-    let (first_row, first_col) = range.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
-    let mut rows = vec![(None, Vec::new()); first_row];
-    for row in range.rows() {
-        let mut cells = vec![Cell::Empty; first_col];
-        cells.extend(row.iter().map(cell));
-        rows.push((None, cells));
+    let mut sheet = Sheet { name, rows: Vec::new() };
+    for (row, col, data) in range.used_cells() {
+        let (start_row, start_col) = range.start().unwrap_or((0, 0));
+        place(&mut sheet, file, start_row + row as u32, start_col + col as u32, cell(data))?;
     }
-    Ok(Sheet { name, rows })
+    Ok(sheet)
+}
+
+/// An .xlsx sheet read cell by cell: calamine's dense range would allocate a
+/// grid up to the farthest cell before we could look at it.
+fn xlsx_sheet(file: &str, bytes: &[u8], unreadable: &dyn Fn(String) -> Problem) -> Result<Sheet, Problem> {
+    let mut book: Xlsx<_> =
+        open_workbook_from_rs(Cursor::new(bytes.to_vec())).map_err(|e: XlsxError| unreadable(e.to_string()))?;
+    let name = book.sheet_names().first().cloned().ok_or_else(|| unreadable("it has no sheet".into()))?;
+    let mut reader = book.worksheet_cells_reader(&name).map_err(|e| unreadable(e.to_string()))?;
+    let mut sheet = Sheet { name, rows: Vec::new() };
+    while let Some(c) = reader.next_cell().map_err(|e| unreadable(e.to_string()))? {
+        let (row, col) = c.get_position();
+        let value = match c.get_value() {
+            DataRef::Int(i) => Cell::Number(*i as f64),
+            DataRef::Float(f) => Cell::Number(*f),
+            DataRef::String(s) => text_cell(s),
+            DataRef::SharedString(s) => text_cell(s),
+            DataRef::Bool(b) => Cell::Text(b.to_string()),
+            DataRef::Empty => Cell::Empty,
+            other => Cell::Text(format!("{other:?}")),
+        };
+        place(&mut sheet, file, row, col, value)?;
+    }
+    Ok(sheet)
+}
+
+/// Puts a cell into the sheet's rows, refusing one beyond the bounds.
+fn place(sheet: &mut Sheet, file: &str, row: u32, col: u32, value: Cell) -> Result<(), Problem> {
+    if value == Cell::Empty {
+        return Ok(());
+    }
+    if row >= MAX_ROWS || col >= MAX_COLUMNS {
+        let at = format!("sheet `{}`, row {}, column {}", sheet.name, row + 1, column_letter(col as usize));
+        return Err(Problem::new(
+            file,
+            None,
+            format!("{at}: a value lies outside the first {MAX_ROWS} rows and {MAX_COLUMNS} columns baogao reads"),
+        )
+        .hint("delete the stray value (Ctrl+End in Excel shows the last used cell)"));
+    }
+    let (row, col) = (row as usize, col as usize);
+    if sheet.rows.len() <= row {
+        sheet.rows.resize(row + 1, (None, Vec::new()));
+    }
+    let cells = &mut sheet.rows[row].1;
+    if cells.len() <= col {
+        cells.resize(col + 1, Cell::Empty);
+    }
+    cells[col] = value;
+    Ok(())
+}
+
+fn text_cell(s: &str) -> Cell {
+    if s.trim().is_empty() { Cell::Empty } else { Cell::Text(s.trim().into()) }
 }
 
 fn cell(data: &Data) -> Cell {
     match data {
         Data::Int(i) => Cell::Number(*i as f64),
         Data::Float(f) => Cell::Number(*f),
-        Data::String(s) if s.trim().is_empty() => Cell::Empty,
-        Data::String(s) => Cell::Text(s.trim().into()),
+        Data::String(s) => text_cell(s),
         Data::Bool(b) => Cell::Text(b.to_string()),
         Data::Empty => Cell::Empty,
         other => Cell::Text(other.to_string()),

@@ -39,6 +39,21 @@ fn a_wrong_cell_is_named_by_sheet_row_and_column() {
 }
 
 #[test]
+fn a_stray_value_far_away_is_an_error_not_a_huge_grid() {
+    // One value in XFD1048576 would make a dense sheet of 17 billion cells.
+    let (tmp, dir) = copy_fixture("minimal");
+    std::fs::copy(root().join("tests/fixtures/spreadsheets/far-cell.xlsx"), dir.join("far.xlsx")).unwrap();
+    std::fs::remove_file(dir.join("metrics.yaml")).unwrap();
+    prepend_keys(&dir, "metrics: far.xlsx\n");
+    let out = tmp.path().join("x.pdf");
+    let output = baogao_within(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap()], 30);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("row 1048576, column XFD: a value lies outside"), "{stderr}");
+    assert!(stderr.contains("Ctrl+End"), "{stderr}");
+}
+
+#[test]
 fn last_years_report_gives_the_changes() {
     let tmp = tempfile::tempdir().unwrap();
     let last = tmp.path().join("report-2020");
