@@ -24,16 +24,23 @@ fn every_spreadsheet_format_gives_the_same_pdf_as_yaml() {
     }
 }
 
+/// The minimal fixture with its metrics in the file `name` (holding
+/// `bytes`) instead of metrics.yaml, built; returns exit code and stderr.
+fn build_with_metrics_file(name: &str, bytes: &[u8]) -> (Option<i32>, String) {
+    let (tmp, dir) = copy_fixture("minimal");
+    std::fs::write(dir.join(name), bytes).unwrap();
+    std::fs::remove_file(dir.join("metrics.yaml")).unwrap();
+    prepend_keys(&dir, &format!("metrics: {name}\n"));
+    let out = tmp.path().join("x.pdf");
+    let output = baogao_within(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap()], 30);
+    (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
 #[test]
 fn a_wrong_cell_is_named_by_sheet_row_and_column() {
-    let (tmp, dir) = copy_fixture("minimal");
-    std::fs::write(dir.join("m.csv"), "编号,指标,数值\nvisits,走访,336\nloans,贷款,三百\nnew_firms,企业,1\n").unwrap();
-    std::fs::remove_file(dir.join("metrics.yaml")).unwrap();
-    prepend_keys(&dir, "metrics: m.csv\n");
-    let out = tmp.path().join("x.pdf");
-    let output = baogao(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap()]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let csv = "编号,指标,数值\nvisits,走访,336\nloans,贷款,三百\nnew_firms,企业,1\n";
+    let (code, stderr) = build_with_metrics_file("m.csv", csv.as_bytes());
+    assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("sheet `m.csv`, row 3, column C: `三百` is not a number"), "{stderr}");
     assert!(stderr.contains("m.csv:3:1"), "{stderr}");
 }
@@ -41,14 +48,9 @@ fn a_wrong_cell_is_named_by_sheet_row_and_column() {
 #[test]
 fn a_stray_value_far_away_is_an_error_not_a_huge_grid() {
     // One value in XFD1048576 would make a dense sheet of 17 billion cells.
-    let (tmp, dir) = copy_fixture("minimal");
-    std::fs::copy(root().join("tests/fixtures/spreadsheets/far-cell.xlsx"), dir.join("far.xlsx")).unwrap();
-    std::fs::remove_file(dir.join("metrics.yaml")).unwrap();
-    prepend_keys(&dir, "metrics: far.xlsx\n");
-    let out = tmp.path().join("x.pdf");
-    let output = baogao_within(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap()], 30);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let far = std::fs::read(root().join("tests/fixtures/spreadsheets/far-cell.xlsx")).unwrap();
+    let (code, stderr) = build_with_metrics_file("far.xlsx", &far);
+    assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("row 1048576, column XFD: a value lies outside"), "{stderr}");
     assert!(stderr.contains("Ctrl+End"), "{stderr}");
 }
