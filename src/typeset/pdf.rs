@@ -149,9 +149,27 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
     let mut tmp = tempfile::Builder::new().prefix(&prefix).suffix(TEMP_SUFFIX).tempfile_in(dir)?;
     tmp.write_all(bytes)?;
+    // Temporary files are private (0600); the PDF gets the earlier file's
+    // permissions, or the usual ones for a new document.
+    if let Some(permissions) = permissions_for(path) {
+        tmp.as_file().set_permissions(permissions)?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// The permissions of the file at `path`, or read-write for the owner and
+/// readable by everyone (0644) for a new file. Elsewhere than Unix a
+/// temporary file is not private, and nothing needs changing.
+fn permissions_for(path: &Path) -> Option<std::fs::Permissions> {
+    if let Ok(meta) = std::fs::metadata(path) {
+        return Some(meta.permissions());
+    }
+    #[cfg(unix)]
+    return Some(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    #[cfg(not(unix))]
+    None
 }
 
 /// Temporary PDFs are named `.baogao-<pid>-<random>.pdf.tmp`.

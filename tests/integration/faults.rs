@@ -136,3 +136,17 @@ fn a_killed_build_leaves_the_earlier_pdf_and_its_leftovers_are_swept() {
     assert!(!leftover.exists(), "the dead build's temporary file was not removed");
     assert!(live.exists(), "a live build's temporary file was removed");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_new_pdf_is_readable_by_others_and_a_rebuilt_one_keeps_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let (tmp, dir) = copy_fixture("minimal");
+    let out = tmp.path().join("shared.pdf");
+    build_ok(&dir, &out);
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&out), 0o644, "a new PDF should be readable by others");
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o640)).unwrap();
+    build_ok(&dir, &out);
+    assert_eq!(mode(&out), 0o640, "a rebuilt PDF keeps the permissions it had");
+}
