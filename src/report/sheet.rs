@@ -4,7 +4,7 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, DataRef, Reader, Xlsx, XlsxError, open_workbook_auto_from_rs, open_workbook_from_rs};
+use calamine::{Data, DataRef, Ods, OdsError, Reader, Xls, XlsError, Xlsx, XlsxError, open_workbook_from_rs};
 use indexmap::IndexMap;
 
 use super::load::decode_text;
@@ -88,18 +88,41 @@ fn workbook_sheet(file: &str, bytes: &[u8]) -> Result<Sheet, Problem> {
         Problem::new(file, None, format!("`{file}` cannot be read as a spreadsheet: {e}"))
             .hint("save it from Excel or LibreOffice as .xlsx, .xls or .ods")
     };
-    if file.to_ascii_lowercase().ends_with(".xlsx") {
-        return xlsx_sheet(file, bytes, &unreadable);
-    }
-    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| unreadable(e.to_string()))?;
-    let name = book.sheet_names().first().cloned().ok_or_else(|| unreadable("it has no sheet".into()))?;
-    let range = book.worksheet_range(&name).map_err(|e| unreadable(e.to_string()))?;
+    // Each format by its own reader, chosen by the file's ending: calamine's
+    // sniffing would open a forged .ods as an .xls and bypass the check below.
+    let ending = file.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    let cursor = || Cursor::new(bytes.to_vec());
+    let (name, range) = match ending.as_str() {
+        "xlsx" => return xlsx_sheet(file, bytes, &unreadable),
+        "xls" => {
+            check_xls_extent(file, bytes)?;
+            let book: Xls<_> = open_workbook_from_rs(cursor()).map_err(|e: XlsError| unreadable(e.to_string()))?;
+            first_range(book, &unreadable)?
+        }
+        _ => {
+            let book: Ods<_> = open_workbook_from_rs(cursor()).map_err(|e: OdsError| unreadable(e.to_string()))?;
+            first_range(book, &unreadable)?
+        }
+    };
     let mut sheet = Sheet { name, rows: Vec::new() };
     for (row, col, data) in range.used_cells() {
         let (start_row, start_col) = range.start().unwrap_or((0, 0));
         place(&mut sheet, file, start_row + row as u32, start_col + col as u32, cell(data))?;
     }
     Ok(sheet)
+}
+
+/// The name and cells of a workbook's first sheet.
+fn first_range<R: Reader<Cursor<Vec<u8>>>>(
+    mut book: R,
+    unreadable: &dyn Fn(String) -> Problem,
+) -> Result<(String, calamine::Range<Data>), Problem>
+where
+    R::Error: std::fmt::Display,
+{
+    let name = book.sheet_names().first().cloned().ok_or_else(|| unreadable("it has no sheet".into()))?;
+    let range = book.worksheet_range(&name).map_err(|e| unreadable(e.to_string()))?;
+    Ok((name, range))
 }
 
 /// An .xlsx sheet read cell by cell: calamine's dense range would allocate a
@@ -124,6 +147,56 @@ fn xlsx_sheet(file: &str, bytes: &[u8], unreadable: &dyn Fn(String) -> Problem) 
         place(&mut sheet, file, row, col, value)?;
     }
     Ok(sheet)
+}
+
+/// Refuses an .xls whose sheets claim cells beyond the bounds. calamine
+/// builds every sheet of an .xls densely while opening the workbook (and
+/// reserves room for the size the DIMENSIONS record claims), so a stray or
+/// forged far-away cell would exhaust memory before baogao could look. This
+/// scans the cell records of the workbook stream first. A file it cannot
+/// read is left to calamine, which explains the error.
+fn check_xls_extent(file: &str, bytes: &[u8]) -> Result<(), Problem> {
+    let Ok(mut container) = cfb::CompoundFile::open(Cursor::new(bytes)) else { return Ok(()) };
+    let Some(mut stream) = ["Workbook", "Book"].iter().find_map(|name| container.open_stream(name).ok()) else {
+        return Ok(());
+    };
+    let mut data = Vec::new();
+    if std::io::Read::read_to_end(&mut stream, &mut data).is_err() {
+        return Ok(());
+    }
+    let far = |row: u32, col: u32| {
+        Problem::new(
+            file,
+            None,
+            format!("`{file}` has a cell at row {}, column {}, outside the first {MAX_ROWS} rows and {MAX_COLUMNS} columns baogao reads", row + 1, column_letter(col as usize)),
+        )
+        .hint("delete the stray cells in Excel or LibreOffice (Ctrl+End shows the last used cell) and save again")
+    };
+    let u16_at = |r: &[u8], i: usize| r.get(i..i + 2).map_or(0, |b| u32::from(u16::from_le_bytes([b[0], b[1]])));
+    let u32_at = |r: &[u8], i: usize| r.get(i..i + 4).map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    let mut at = 0;
+    while at + 4 <= data.len() {
+        let kind = u16_at(&data, at);
+        let len = u16_at(&data, at + 2) as usize;
+        let record = &data[at + 4..(at + 4 + len).min(data.len())];
+        at += 4 + len;
+        let (row, col) = match kind {
+            // DIMENSIONS: one past the last row and column (BIFF8 rows are u32).
+            0x0200 if record.len() >= 14 => (u32_at(record, 4).saturating_sub(1), u16_at(record, 10).saturating_sub(1)),
+            0x0200 if record.len() >= 10 => (u16_at(record, 2).saturating_sub(1), u16_at(record, 6).saturating_sub(1)),
+            // MULRK, MULBLANK: a row, a first column, …, a last column.
+            0x00BD | 0x00BE if record.len() >= 6 => (u16_at(record, 0), u16_at(record, record.len() - 2)),
+            // Cells: NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST, FORMULA, BLANK.
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 | 0x0201 if record.len() >= 4 => {
+                (u16_at(record, 0), u16_at(record, 2))
+            }
+            _ => continue,
+        };
+        if row >= MAX_ROWS || col >= MAX_COLUMNS {
+            return Err(far(row, col));
+        }
+    }
+    Ok(())
 }
 
 /// Puts a cell into the sheet's rows, refusing one beyond the bounds.
