@@ -82,8 +82,41 @@ fn csv_sheet(file: &str, bytes: &[u8]) -> Result<Sheet, Problem> {
 const MAX_ROWS: u32 = 100_000;
 const MAX_COLUMNS: u32 = 64;
 
-/// The first sheet of an xlsx, xls or ods workbook.
+/// The first sheet of an xlsx, xls or ods workbook. calamine is run
+/// contained: on a damaged file it can panic (the fuzzer found an index out
+/// of bounds in its OLE reader), which becomes an error like any other.
 fn workbook_sheet(file: &str, bytes: &[u8]) -> Result<Sheet, Problem> {
+    contained(|| read_workbook(file, bytes)).unwrap_or_else(|| {
+        Err(Problem::new(file, None, format!("`{file}` cannot be read as a spreadsheet: the file is damaged"))
+            .hint("open it in Excel or LibreOffice and save it again"))
+    })
+}
+
+thread_local! {
+    /// Set while a panic is being contained, so the hook stays silent.
+    static CONTAINING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic into `None` without printing it. The panic
+/// hook is wrapped once: it stays silent on threads that contain a panic and
+/// otherwise does what it did before.
+fn contained<T>(f: impl FnOnce() -> T) -> Option<T> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !CONTAINING.get() {
+                previous(info);
+            }
+        }));
+    });
+    CONTAINING.set(true);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    CONTAINING.set(false);
+    result.ok()
+}
+
+fn read_workbook(file: &str, bytes: &[u8]) -> Result<Sheet, Problem> {
     let unreadable = |e: String| {
         Problem::new(file, None, format!("`{file}` cannot be read as a spreadsheet: {e}"))
             .hint("save it from Excel or LibreOffice as .xlsx, .xls or .ods")
