@@ -75,6 +75,9 @@ fn csv_sheet(file: &str, bytes: &[u8]) -> Result<Sheet, Problem> {
     Ok(Sheet { name: file.into(), rows })
 }
 
+/// The first bytes of an OLE compound file (.xls, encrypted .xlsx).
+const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
 /// Rows and columns a metrics sheet may use: far more than any report
 /// needs, and small enough that a sheet never takes much memory. A stray
 /// value in Excel's last cell (XFD1048576) must be an error, not a 400 GB
@@ -161,6 +164,11 @@ where
 /// An .xlsx sheet read cell by cell: calamine's dense range would allocate a
 /// grid up to the farthest cell before we could look at it.
 fn xlsx_sheet(file: &str, bytes: &[u8], unreadable: &dyn Fn(String) -> Problem) -> Result<Sheet, Problem> {
+    // An .xlsx is a zip file; one in an OLE container is encrypted (or not an
+    // .xlsx at all), and calamine's OLE reader does not bound what it reads.
+    if bytes.starts_with(OLE_MAGIC) {
+        return Err(unreadable("it is password-protected, or not an .xlsx file".into()));
+    }
     let mut book: Xlsx<_> =
         open_workbook_from_rs(Cursor::new(bytes.to_vec())).map_err(|e: XlsxError| unreadable(e.to_string()))?;
     let name = book.sheet_names().first().cloned().ok_or_else(|| unreadable("it has no sheet".into()))?;
@@ -186,17 +194,23 @@ fn xlsx_sheet(file: &str, bytes: &[u8], unreadable: &dyn Fn(String) -> Problem) 
 /// builds every sheet of an .xls densely while opening the workbook (and
 /// reserves room for the size the DIMENSIONS record claims), so a stray or
 /// forged far-away cell would exhaust memory before baogao could look. This
-/// scans the cell records of the workbook stream first. A file it cannot
-/// read is left to calamine, which explains the error.
+/// scans the cell records of the workbook stream first.
 fn check_xls_extent(file: &str, bytes: &[u8]) -> Result<(), Problem> {
-    let Ok(mut container) = cfb::CompoundFile::open(Cursor::new(bytes)) else { return Ok(()) };
-    let Some(mut stream) = ["Workbook", "Book"].iter().find_map(|name| container.open_stream(name).ok()) else {
-        return Ok(());
+    // calamine's own OLE reader follows sector chains without a bound (a
+    // cyclic chain fills memory), so the container must first pass the cfb
+    // crate, which validates it.
+    let damaged = |what: &str| {
+        Problem::new(file, None, format!("`{file}` cannot be read as a spreadsheet: {what}"))
+            .hint("open it in Excel or LibreOffice and save it again")
     };
+    let mut container =
+        cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|_| damaged("the .xls container is damaged"))?;
+    let mut stream = ["Workbook", "Book"]
+        .iter()
+        .find_map(|name| container.open_stream(name).ok())
+        .ok_or_else(|| damaged("it holds no workbook"))?;
     let mut data = Vec::new();
-    if std::io::Read::read_to_end(&mut stream, &mut data).is_err() {
-        return Ok(());
-    }
+    std::io::Read::read_to_end(&mut stream, &mut data).map_err(|_| damaged("the workbook stream is damaged"))?;
     let far = |row: u32, col: u32| {
         Problem::new(
             file,
