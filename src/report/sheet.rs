@@ -220,7 +220,6 @@ fn check_xls_extent(file: &str, bytes: &[u8]) -> Result<(), Problem> {
         .hint("delete the stray cells in Excel or LibreOffice (Ctrl+End shows the last used cell) and save again")
     };
     let u16_at = |r: &[u8], i: usize| r.get(i..i + 2).map_or(0, |b| u32::from(u16::from_le_bytes([b[0], b[1]])));
-    let u32_at = |r: &[u8], i: usize| r.get(i..i + 4).map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
     let mut at = 0;
     while at + 4 <= data.len() {
         let kind = u16_at(&data, at);
@@ -228,9 +227,7 @@ fn check_xls_extent(file: &str, bytes: &[u8]) -> Result<(), Problem> {
         let record = &data[at + 4..(at + 4 + len).min(data.len())];
         at += 4 + len;
         let (row, col) = match kind {
-            // DIMENSIONS: one past the last row and column (BIFF8 rows are u32).
-            0x0200 if record.len() >= 14 => (u32_at(record, 4).saturating_sub(1), u16_at(record, 10).saturating_sub(1)),
-            0x0200 if record.len() >= 10 => (u16_at(record, 2).saturating_sub(1), u16_at(record, 6).saturating_sub(1)),
+            0x0200 => dimensions_extent(record),
             // MULRK, MULBLANK: a row, a first column, …, a last column.
             0x00BD | 0x00BE if record.len() >= 6 => (u16_at(record, 0), u16_at(record, record.len() - 2)),
             // Cells: NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST, FORMULA, BLANK.
@@ -244,6 +241,28 @@ fn check_xls_extent(file: &str, bytes: &[u8]) -> Result<(), Problem> {
         }
     }
     Ok(())
+}
+
+/// The extent calamine reserves room for from a DIMENSIONS record, as its
+/// last row and column: its arithmetic is mirrored, since `last - first + 1`
+/// wraps around in u32 when a forged record has first > last.
+fn dimensions_extent(record: &[u8]) -> (u32, u32) {
+    let u16_at = |i: usize| record.get(i..i + 2).map_or(0, |b| u32::from(u16::from_le_bytes([b[0], b[1]])));
+    let u32_at = |i: usize| record.get(i..i + 4).map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    let (rf, rl, mut cf, cl) = match record.len() {
+        10 => (u16_at(0), u16_at(2), u16_at(4), u16_at(6)),
+        14 | 16 => (u32_at(0), u32_at(4), u16_at(8), u16_at(10)),
+        _ => return (0, 0), // calamine refuses other lengths
+    };
+    if 0xFF < cf || cl < cf {
+        cf = 0;
+    }
+    if rl == 0 || cl == 0 {
+        return (0, 0);
+    }
+    let rows = (rl - 1).wrapping_sub(rf).wrapping_add(1);
+    let cols = (cl - 1).wrapping_sub(cf).wrapping_add(1);
+    (rows.saturating_sub(1), cols.saturating_sub(1))
 }
 
 /// Puts a cell into the sheet's rows, refusing one beyond the bounds.
