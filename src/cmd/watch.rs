@@ -4,7 +4,7 @@
 //! typst recompiles only what an edit touched; old cache entries are evicted
 //! after each build. The folder is watched, not single files, so editors that
 //! save by writing a new file and renaming it over the old one (vim, VS Code)
-//! are seen. A failed build prints its errors and leaves the last good PDF.
+//! are seen; only changes to files the report uses start a build. A failed build prints its errors and leaves the last good PDF.
 //! Ctrl-C only raises a flag, so a PDF being written is finished (and no
 //! temporary file is left) before the watch ends.
 
@@ -18,6 +18,7 @@ use notify::{EventKind, RecursiveMode, Watcher};
 
 use super::{Outcome, Session, font_store};
 use crate::cli::{InputArgs, WatchArgs};
+use crate::report::{METRICS_FILE, REPORT_FILE};
 use crate::typeset::diag::{self, MessageFormat};
 
 /// How long a burst of file events (one save is often several) is gathered
@@ -46,14 +47,14 @@ pub fn run(args: &WatchArgs, format: MessageFormat) -> Outcome {
     if let Err(e) = watcher.watch(session.folder.root(), RecursiveMode::Recursive) {
         return cannot_watch(&e, format);
     }
-    build(&mut session, &args.input, &output);
+    let mut used = build(&mut session, &args.input, &output, Vec::new());
     say!("watching {} (Ctrl-C to stop)", session.dir.display());
     while !stop.load(Ordering::SeqCst) {
         match rx.recv_timeout(Duration::from_millis(100)) {
-            Ok(Ok(event)) if relevant(&event) => {
+            Ok(Ok(event)) if relevant(&event, session.folder.root(), &used) => {
                 std::thread::sleep(SETTLE);
                 while rx.try_recv().is_ok() {}
-                build(&mut session, &args.input, &output);
+                used = build(&mut session, &args.input, &output, used);
             }
             Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
@@ -63,10 +64,15 @@ pub fn run(args: &WatchArgs, format: MessageFormat) -> Outcome {
     Outcome::Success
 }
 
-/// One build; prints one line with its time, or the errors.
-fn build(session: &mut Session, input: &InputArgs, output: &Path) {
+/// One build; prints one line with its time, or the errors. Returns the
+/// files the report uses (relative to its folder), to watch for the next
+/// build; after a failed load, those of the last good one.
+fn build(session: &mut Session, input: &InputArgs, output: &Path, used: Vec<String>) -> Vec<String> {
     let start = Instant::now();
-    let result = session.load(input).and_then(|job| session.typeset(&job)).and_then(|done| {
+    let mut used = used;
+    let result = session.load(input).and_then(|job| {
+        used = job.loaded.sources.clone();
+        let done = session.typeset(&job)?;
         session.write(output, &done)?;
         Ok(done.pages.pages().len())
     });
@@ -77,25 +83,23 @@ fn build(session: &mut Session, input: &InputArgs, output: &Path) {
     }
     // Keep the memoized results the next edit is likely to reuse.
     comemo::evict(10);
+    used
 }
 
-/// A change worth rebuilding for: files created, changed, renamed or
-/// removed, except PDFs (our own output), our temporary files and editors'
-/// swap and backup files.
-fn relevant(event: &notify::Event) -> bool {
+/// A change worth rebuilding for: a file the report uses was created,
+/// changed, renamed or removed. report.yaml and metrics.yaml always count
+/// (they decide what else is used). Anything else in the folder, such as an
+/// editor's temporary and swap files or our own PDFs, is not: an editor that
+/// writes `metrics.yaml.new` and renames it over `metrics.yaml` rebuilds once,
+/// on the rename.
+fn relevant(event: &notify::Event, root: &Path, used: &[String]) -> bool {
     let changes = matches!(event.kind, EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_));
-    changes
-        && event.paths.iter().any(|path| {
-            let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-            let ignored = name.ends_with(".pdf")
-                || name.starts_with(".baogao-")
-                || name.starts_with(".#")
-                || name.ends_with('~')
-                || name.ends_with(".swp")
-                || name.ends_with(".swx")
-                || name == "4913";
-            !ignored
-        })
+    let watched = |path: &Path| {
+        let Ok(rel) = path.strip_prefix(root) else { return false };
+        let rel = rel.to_string_lossy();
+        rel == REPORT_FILE || rel == METRICS_FILE || used.iter().any(|u| *u == rel)
+    };
+    changes && event.paths.iter().any(|p| watched(p))
 }
 
 fn cannot_watch(e: &notify::Error, format: MessageFormat) -> Outcome {

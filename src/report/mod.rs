@@ -15,5 +15,5 @@ pub mod text;
 pub mod yaml;
 
 pub use folder::Folder;
-pub use load::{Loaded, REPORT_FILE, Template, load, locate_chars};
+pub use load::{Loaded, METRICS_FILE, REPORT_FILE, Template, load, locate_chars};
 pub use problem::Problem;

@@ -111,8 +111,10 @@ fn watch_rebuilds_on_edits_renames_and_keeps_the_last_good_pdf() {
     let Some(text) = pdf_text(&pdf) else { return };
     assert!(text.contains("337家次"), "the edit is not in the PDF");
 
-    // A save by rename, as vim and VS Code do.
+    // A save by rename, as vim and VS Code do; a slow one, so a build
+    // started by the temporary file would show (it must not start one).
     std::fs::write(dir.join("metrics.yaml.new"), metrics.replace("value: 336", "value: 338")).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
     std::fs::rename(dir.join("metrics.yaml.new"), dir.join("metrics.yaml")).unwrap();
     watch.expect("wrote");
     assert!(pdf_text(&pdf).unwrap().contains("338家次"));
