@@ -74,7 +74,7 @@ pub struct Created {
     pub second: u8,
 }
 
-/// A calendar date, with its Chinese spelling (`2022年1月25日`).
+/// A calendar date; the template spells it `2022年1月25日`.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Date {
     pub year: i32,

@@ -106,7 +106,8 @@ impl Metrics {
         format!("{}{}", self.number(m, value), m.unit.as_deref().unwrap_or(""))
     }
 
-    fn unknown(&self, id: &str) -> TextError {
+    /// The error for an id no metric has, naming the closest one.
+    pub fn unknown(&self, id: &str) -> TextError {
         let mut hints = Vec::new();
         if let Some(near) = closest(id, self.map.keys().map(String::as_str)) {
             hints.push(format!("did you mean `{near}`?"));

@@ -62,7 +62,7 @@ pub fn of_metrics(metrics: &Metrics, selection: &MetricSelection) -> Result<Tabl
             rows.push(Row::Group { title: title.clone() });
         }
         for &id in &ids {
-            let m = metrics.get(id).ok_or_else(|| unknown(metrics, id))?;
+            let m = metrics.get(id).ok_or_else(|| metrics.unknown(id))?;
             if grouped && m.group != group {
                 continue;
             }
@@ -110,16 +110,8 @@ fn group_order(metrics: &Metrics, ids: &[&str], grouped: bool) -> Vec<Option<Str
     if order == [None] { order } else { order.into_iter().map(|g| g.or(Some("其他".into()))).collect() }
 }
 
-fn unknown(metrics: &Metrics, id: &str) -> TextError {
-    metrics.resolve(id, None).err().unwrap_or_else(|| TextError {
-        message: format!("unknown metric `{id}`"),
-        hints: vec![],
-        snippet: id.into(),
-    })
-}
-
 fn metric_row(metrics: &Metrics, id: &str) -> Result<Vec<Paragraph>, TextError> {
-    let m = metrics.get(id).ok_or_else(|| unknown(metrics, id))?;
+    let m = metrics.get(id).ok_or_else(|| metrics.unknown(id))?;
     let note = match &m.note {
         Some(note) => text::parse_inline(note, metrics)?,
         None => Vec::new(),
