@@ -31,6 +31,44 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Write the sources attached to a PDF (PDF/A-3) into a folder.
     Extract(ExtractArgs),
+    /// Create a new report folder that builds at once.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create (or an existing folder without report.yaml).
+    pub dir: PathBuf,
+    /// The built-in template the new report uses.
+    #[arg(long, value_enum, default_value_t = TemplateName::Report)]
+    pub template: TemplateName,
+    /// Also write the template's Typst files into the folder (NAME.typ and
+    /// lib/) and use them, to edit the layout. In a folder that already has
+    /// report.yaml, only the template's files are written.
+    #[arg(long)]
+    pub eject: bool,
+}
+
+/// baogao's built-in templates.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum TemplateName {
+    /// A work report: cover, contents, numbered parts with callouts, appendix tables.
+    Report,
+    /// An official document to GB/T 9704-2012 (公文).
+    Gongwen,
+    /// A short briefing (简报) that leads with the numbers.
+    Briefing,
+}
+
+impl TemplateName {
+    /// The name `template:` gives it in report.yaml.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Report => "report",
+            Self::Gongwen => "gongwen",
+            Self::Briefing => "briefing",
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -121,4 +159,8 @@ pub struct InputArgs {
     /// Lay out for double-sided printing (also `duplex: true` in report.yaml).
     #[arg(long)]
     pub duplex: bool,
+    /// The most table rows one report may typeset, all tables together
+    /// (each 1000 rows take about 100 MB of memory while the PDF is made).
+    #[arg(long, value_name = "N", default_value_t = crate::report::DEFAULT_MAX_TABLE_ROWS)]
+    pub max_table_rows: usize,
 }

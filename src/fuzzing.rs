@@ -47,7 +47,7 @@ pub fn sheet(data: &[u8]) {
     for name in ["m.csv", "m.xlsx", "m.xls", "m.ods"] {
         let _ = sheet::read(name, data);
     }
-    let _ = table::of_csv("t.csv", data, &empty);
+    let _ = table::of_csv("t.csv", data, &empty, &mut table::RowLimit::new(crate::report::DEFAULT_MAX_TABLE_ROWS));
 }
 
 /// A whole build (load, typeset, export in memory) of a report folder made
@@ -63,8 +63,14 @@ pub fn whole_build(data: &[u8]) {
             let _ = std::fs::write(dir.path().join(file), part);
         }
     }
-    let input =
-        InputArgs { font_paths: Vec::new(), system_fonts: false, standard: None, attach_sources: false, duplex: false };
+    let input = InputArgs {
+        font_paths: Vec::new(),
+        system_fonts: false,
+        standard: None,
+        attach_sources: false,
+        duplex: false,
+        max_table_rows: crate::report::DEFAULT_MAX_TABLE_ROWS,
+    };
     let Ok(mut session) = Session::open(dir.path(), shared_fonts(), MessageFormat::Json) else { return };
     if let Ok(job) = session.load(&input) {
         let _ = session.typeset(&job);

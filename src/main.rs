@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Command::Watch(args) => cmd::watch::run(args, format),
         Command::Schema(args) => cmd::schema::run(args),
         Command::Extract(args) => cmd::extract::run(args, format),
+        Command::Init(args) => cmd::init::run(args, format),
     };
     match outcome {
         Outcome::Success => ExitCode::SUCCESS,

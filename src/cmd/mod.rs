@@ -5,6 +5,7 @@
 pub mod build;
 pub mod check;
 pub mod extract;
+pub mod init;
 pub mod schema;
 pub mod watch;
 
@@ -118,7 +119,7 @@ impl Session {
     /// Loads and checks the report (references, files, fonts' coverage of
     /// every character, standards); prints problems.
     pub fn load(&mut self, input: &InputArgs) -> Result<Job, Outcome> {
-        let mut loaded = report::load(&self.folder).map_err(|problems| self.fail(&problems))?;
+        let mut loaded = report::load(&self.folder, input.max_table_rows).map_err(|problems| self.fail(&problems))?;
         self.world.set_template(&loaded.template);
         let standards = standards(input, &loaded).map_err(|problem| self.fail(&[problem]))?;
         if standards.wants_sources() || input.attach_sources || loaded.attach_sources {

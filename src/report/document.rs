@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::chart::Chart;
 use super::metrics::Callout;
 use super::table::Table;
 use super::text::Paragraph;
@@ -61,6 +62,14 @@ pub struct Meta {
     pub created: Option<Created>,
     /// Double-sided printing (`duplex:` or `--duplex`).
     pub duplex: bool,
+    /// The official-document (gongwen) and briefing fields; see the model.
+    pub doc_number: Option<String>,
+    pub issuer_mark: Option<String>,
+    pub addressee: Option<String>,
+    pub cc: Option<String>,
+    pub printed_by: Option<String>,
+    pub printed_date: Option<Date>,
+    pub issue: Option<String>,
 }
 
 /// A date and time in UTC.
@@ -88,6 +97,7 @@ pub struct Section {
     pub highlights: Vec<Callout>,
     pub body: Vec<Paragraph>,
     pub subsections: Vec<Section>,
+    pub chart: Option<Chart>,
 }
 
 #[derive(Debug, Serialize)]
@@ -96,4 +106,5 @@ pub struct Appendix {
     pub note: Vec<Paragraph>,
     pub body: Vec<Paragraph>,
     pub table: Option<Table>,
+    pub chart: Option<Chart>,
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use indexmap::IndexMap;
 
+use super::chart::{self, Chart};
 use super::document::{Appendix, Date, Document, Meta, Section};
 use super::folder::{Folder, FolderError};
 use super::metrics::{Callout, Metrics};
@@ -20,6 +21,9 @@ pub const REPORT_FILE: &str = "report.yaml";
 /// Where metrics are looked for when `report.yaml` names none.
 pub const METRICS_FILE: &str = "metrics.yaml";
 
+/// The templates baogao carries: the default first.
+pub const BUILTIN_TEMPLATES: [&str; 3] = ["report", "gongwen", "briefing"];
+
 /// Which template lays the report out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Template {
@@ -28,6 +32,13 @@ pub enum Template {
     /// A `.typ` file in the report folder, by its path there.
     Own(String),
 }
+
+/// How many table rows one report may typeset, unless raised with
+/// `--max-table-rows`. Typst holds every laid-out row in memory until the
+/// PDF is written: about 100 MB and 0.6 s for each 1 000 rows on this
+/// project's machines (benches/scale.md), so 20 000 rows (some 500 pages of
+/// appendix) take about 2 GB. A bigger table belongs in a spreadsheet.
+pub const DEFAULT_MAX_TABLE_ROWS: usize = 20_000;
 
 /// A resolved report and the files of the folder it was made from.
 pub struct Loaded {
@@ -41,15 +52,23 @@ pub struct Loaded {
     pub sources: Vec<String>,
 }
 
-/// Loads and resolves the report in `folder`.
-pub fn load(folder: &Folder) -> Result<Loaded, Vec<Problem>> {
+/// Loads and resolves the report in `folder`, refusing tables with more
+/// than `max_table_rows` rows in all.
+pub fn load(folder: &Folder, max_table_rows: usize) -> Result<Loaded, Vec<Problem>> {
     let source = read_text(folder, REPORT_FILE).map_err(|p| vec![p])?;
     let report: model::Report = yaml::parse(REPORT_FILE, &source).map_err(|p| vec![p])?;
     let src = SourceText { file: REPORT_FILE, text: &source };
     let (metrics, metrics_file, mut problems) = load_metrics(folder, &report, &src)?;
     let mut sources = vec![REPORT_FILE.to_string()];
     sources.extend(metrics_file);
-    let mut resolver = Resolve { folder, metrics: &metrics, src, problems: Vec::new(), sources };
+    let mut resolver = Resolve {
+        folder,
+        metrics: &metrics,
+        src,
+        problems: Vec::new(),
+        sources,
+        row_limit: table::RowLimit::new(max_table_rows),
+    };
     let document = resolver.document(&report);
     let template = resolver.template(report.template.as_deref());
     problems.append(&mut resolver.problems);
@@ -205,6 +224,8 @@ struct Resolve<'a> {
     problems: Vec<Problem>,
     /// Files read so far.
     sources: Vec<String>,
+    /// Table rows the report may still typeset.
+    row_limit: table::RowLimit,
 }
 
 impl Resolve<'_> {
@@ -222,8 +243,8 @@ impl Resolve<'_> {
     /// The template `template:` names: built in, or a `.typ` file of the folder.
     fn template(&mut self, name: Option<&str>) -> Option<Template> {
         let name = name.unwrap_or("report");
-        if name == "report" {
-            return Some(Template::Builtin("report"));
+        if let Some(builtin) = BUILTIN_TEMPLATES.iter().find(|t| **t == name) {
+            return Some(Template::Builtin(builtin));
         }
         if name.ends_with(".typ") {
             if let Err(e) = self.folder.size(name) {
@@ -236,9 +257,9 @@ impl Resolve<'_> {
             return Some(Template::Own(name.to_string()));
         }
         self.problems.push(
-            self.src
-                .problem_at(name, format!("template `{name}` is not available in this version of baogao"))
-                .hint("use `report` (the default), or the path of a `.typ` file in the report folder"),
+            self.src.problem_at(name, format!("template `{name}` is not available in this version of baogao")).hint(
+                "use `report` (the default), `gongwen`, `briefing`, or the path of a `.typ` file in the report folder",
+            ),
         );
         None
     }
@@ -249,23 +270,30 @@ impl Resolve<'_> {
             title: r.title.clone(),
             subtitle: r.subtitle.clone(),
             author: r.author.clone(),
-            date: r.date.as_deref().and_then(|d| self.date(d)),
+            date: r.date.as_deref().and_then(|d| self.date("date", d)),
             keywords: r.keywords.clone(),
             lang,
             region,
             paper: paper_name(r.paper.unwrap_or(Paper::A4)),
             created: None,
             duplex: r.duplex,
+            doc_number: r.doc_number.clone(),
+            issuer_mark: r.issuer_mark.clone(),
+            addressee: r.addressee.clone(),
+            cc: r.cc.clone(),
+            printed_by: r.printed_by.clone(),
+            printed_date: r.printed_date.as_deref().and_then(|d| self.date("printed_date", d)),
+            issue: r.issue.clone(),
         }
     }
 
-    fn date(&mut self, text: &str) -> Option<Date> {
+    fn date(&mut self, key: &str, text: &str) -> Option<Date> {
         let parsed = parse_date(text);
         if parsed.is_none() {
             self.problems.push(
                 self.src
-                    .problem_at(text, format!("`date: {text}` is not a date"))
-                    .hint("write it as YYYY-MM-DD, e.g. `date: 2022-01-25`"),
+                    .problem_at(text, format!("`{key}: {text}` is not a date"))
+                    .hint(format!("write it as YYYY-MM-DD, e.g. `{key}: 2022-01-25`")),
             );
         }
         parsed
@@ -284,8 +312,10 @@ impl Resolve<'_> {
                     highlights: self.callouts(&sub.highlights),
                     body: self.text(sub.body.as_deref()),
                     subsections: Vec::new(),
+                    chart: self.chart(sub.chart.as_ref()),
                 })
                 .collect(),
+            chart: self.chart(s.chart.as_ref()),
         }
     }
 
@@ -302,17 +332,22 @@ impl Resolve<'_> {
             note: self.text(a.note.as_deref()),
             body: self.text(a.body.as_deref()),
             table: a.table.as_ref().and_then(|t| self.table(&a.title, t)),
+            chart: self.chart(a.chart.as_ref()),
         }
+    }
+
+    fn chart(&mut self, spec: Option<&model::ChartSpec>) -> Option<Chart> {
+        chart::of_metrics(self.metrics, spec?).map_err(|e| self.problems.push(self.located(e))).ok()
     }
 
     fn table(&mut self, title: &str, spec: &TableSpec) -> Option<table::Table> {
         let result = match (&spec.metrics, &spec.columns, &spec.rows, &spec.csv) {
-            (Some(selection), None, None, None) => {
-                table::of_metrics(self.metrics, selection).map_err(|e| self.located(e))
-            }
-            (None, Some(columns), Some(rows), None) => {
-                table::of_rows(columns, rows, self.metrics).map_err(|e| self.located(e))
-            }
+            (Some(selection), None, None, None) => table::of_metrics(self.metrics, selection)
+                .map_err(|e| self.located(e))
+                .and_then(|t| self.within_row_limit(title, t)),
+            (None, Some(columns), Some(rows), None) => table::of_rows(columns, rows, self.metrics)
+                .map_err(|e| self.located(e))
+                .and_then(|t| self.within_row_limit(title, t)),
             (None, None, None, Some(csv)) => self.csv_table(csv),
             _ => Err(self
                 .src
@@ -329,7 +364,13 @@ impl Resolve<'_> {
             range: self.src.find(csv),
             ..p
         })?;
-        table::of_csv(csv, &bytes, self.metrics)
+        table::of_csv(csv, &bytes, self.metrics, &mut self.row_limit)
+    }
+
+    /// The table, if the report's tables stay within the row limit with it.
+    fn within_row_limit(&mut self, title: &str, t: table::Table) -> Result<table::Table, Problem> {
+        self.row_limit.take(t.rows.len(), self.src.problem_at(title, String::new()))?;
+        Ok(t)
     }
 
     fn text(&mut self, text: Option<&str>) -> Vec<Paragraph> {

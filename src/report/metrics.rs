@@ -4,7 +4,7 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use super::model::Metric;
+use super::model::{Metric, MetricSelection};
 use super::number;
 use super::problem::{Problem, SourceText, closest};
 use super::text::{Resolver, TextError};
@@ -104,6 +104,37 @@ impl Metrics {
     /// A figure with the metric's unit: `336家次`.
     pub fn with_unit(&self, m: &Metric, value: f64) -> String {
         format!("{}{}", self.number(m, value), m.unit.as_deref().unwrap_or(""))
+    }
+
+    /// The ids `selection` names, in written order, and whether it was
+    /// `all` (a table of all metrics is grouped by `group`).
+    pub fn select<'a>(&'a self, selection: &'a MetricSelection) -> Result<(Vec<&'a str>, bool), TextError> {
+        Ok(match selection {
+            MetricSelection::All(word) if word == "all" => (self.iter().map(|(id, _)| id.as_str()).collect(), true),
+            MetricSelection::All(word) => {
+                return Err(TextError {
+                    message: format!("`metrics: {word}` is not a selection"),
+                    hints: vec!["write `metrics: all`, a list of ids, or `metrics: {group: 名称}`".into()],
+                    snippet: word.clone(),
+                });
+            }
+            MetricSelection::List(ids) => (ids.iter().map(String::as_str).collect(), false),
+            MetricSelection::Group(group) => {
+                let ids: Vec<&str> = self
+                    .iter()
+                    .filter(|(_, m)| m.group.as_deref() == Some(group.as_str()))
+                    .map(|(id, _)| id.as_str())
+                    .collect();
+                if ids.is_empty() {
+                    return Err(TextError {
+                        message: format!("no metric has `group: {group}`"),
+                        hints: vec!["check the group's name against metrics.yaml".into()],
+                        snippet: group.clone(),
+                    });
+                }
+                (ids, false)
+            }
+        })
     }
 
     /// The error for an id no metric has, naming the closest one.

@@ -1,6 +1,7 @@
 //! Reports: the format's model, loading with located problems, and the
 //! resolved document handed to the templates. Knows nothing of typst.
 
+pub mod chart;
 pub mod document;
 pub mod folder;
 mod load;
@@ -15,5 +16,7 @@ pub mod text;
 pub mod yaml;
 
 pub use folder::Folder;
-pub use load::{Loaded, METRICS_FILE, REPORT_FILE, Template, load, locate_chars};
+pub use load::{
+    BUILTIN_TEMPLATES, DEFAULT_MAX_TABLE_ROWS, Loaded, METRICS_FILE, REPORT_FILE, Template, load, locate_chars,
+};
 pub use problem::Problem;

@@ -32,9 +32,33 @@ pub struct Report {
     /// Keywords for the PDF's metadata.
     #[serde(default)]
     pub keywords: Vec<String>,
-    /// `report` (default), or the path of a .typ file in the report folder.
+    /// `report` (default), `gongwen` (GB/T 9704 official document), `briefing`
+    /// (简报), or the path of a .typ file in the report folder.
     #[serde(default)]
     pub template: Option<String>,
+    /// gongwen: the document number (发文字号), e.g. 番市街〔2022〕1号.
+    #[serde(default)]
+    pub doc_number: Option<String>,
+    /// gongwen: the red issuing-authority mark (发文机关标志), e.g. 市桥街道办事处文件;
+    /// briefing: the masthead's name, e.g. 市桥街道工作简报.
+    #[serde(default)]
+    pub issuer_mark: Option<String>,
+    /// gongwen: the main addressee (主送机关), e.g. 番禺区人民政府.
+    #[serde(default)]
+    pub addressee: Option<String>,
+    /// gongwen: copies to (抄送), as printed, e.g. 区委办公室，区人大常委会办公室.
+    #[serde(default)]
+    pub cc: Option<String>,
+    /// gongwen: the office that prints the document (印发机关).
+    #[serde(default)]
+    pub printed_by: Option<String>,
+    /// gongwen: the printing date (印发日期), YYYY-MM-DD.
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^\d{4}-\d{1,2}-\d{1,2}$"))]
+    pub printed_date: Option<String>,
+    /// briefing: the issue, e.g. 第12期.
+    #[serde(default)]
+    pub issue: Option<String>,
     /// Page size (default a4).
     #[serde(default)]
     pub paper: Option<Paper>,
@@ -135,6 +159,9 @@ pub struct Section {
     pub body: Option<String>,
     #[serde(default)]
     pub subsections: Vec<Subsection>,
+    /// A bar chart of metrics, after the text.
+    #[serde(default)]
+    pub chart: Option<ChartSpec>,
 }
 
 /// A part of a section, numbered （一）（二）….
@@ -146,6 +173,9 @@ pub struct Subsection {
     pub highlights: Vec<String>,
     #[serde(default)]
     pub body: Option<String>,
+    /// A bar chart of metrics, after the text.
+    #[serde(default)]
+    pub chart: Option<ChartSpec>,
 }
 
 /// One entry after the body: a table or text.
@@ -159,6 +189,32 @@ pub struct AppendixEntry {
     pub table: Option<TableSpec>,
     #[serde(default)]
     pub body: Option<String>,
+    /// A bar chart of metrics (with a table or text, or alone).
+    #[serde(default)]
+    pub chart: Option<ChartSpec>,
+}
+
+/// `chart: {metrics: [...], kind: bar}`: this year's values as bars, with
+/// last year's beside them where known.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChartSpec {
+    /// `all`, a list of metric ids, or `{group: 名称}`; the metrics share a unit.
+    pub metrics: MetricSelection,
+    /// Only `bar` (horizontal bars, the default) so far.
+    #[serde(default)]
+    pub kind: ChartKind,
+    /// A caption above the chart.
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+/// The kinds of chart baogao draws.
+#[derive(Debug, Default, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ChartKind {
+    #[default]
+    Bar,
 }
 
 /// A table: `metrics` (all, a list of ids, or {group}), or `columns` with

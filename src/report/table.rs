@@ -30,32 +30,7 @@ const METRIC_NUMERIC: [bool; 6] = [false, true, true, true, false, false];
 
 /// A table of the selected metrics; with `all`, grouped by `group`.
 pub fn of_metrics(metrics: &Metrics, selection: &MetricSelection) -> Result<Table, TextError> {
-    let (ids, grouped): (Vec<&str>, bool) = match selection {
-        MetricSelection::All(word) if word == "all" => (metrics.iter().map(|(id, _)| id.as_str()).collect(), true),
-        MetricSelection::All(word) => {
-            return Err(TextError {
-                message: format!("`metrics: {word}` is not a selection"),
-                hints: vec!["write `metrics: all`, a list of ids, or `metrics: {group: 名称}`".into()],
-                snippet: word.clone(),
-            });
-        }
-        MetricSelection::List(ids) => (ids.iter().map(String::as_str).collect(), false),
-        MetricSelection::Group(group) => {
-            let ids: Vec<&str> = metrics
-                .iter()
-                .filter(|(_, m)| m.group.as_deref() == Some(group.as_str()))
-                .map(|(id, _)| id.as_str())
-                .collect();
-            if ids.is_empty() {
-                return Err(TextError {
-                    message: format!("no metric has `group: {group}`"),
-                    hints: vec!["check the group's name against metrics.yaml".into()],
-                    snippet: group.clone(),
-                });
-            }
-            (ids, false)
-        }
-    };
+    let (ids, grouped) = metrics.select(selection)?;
     let mut rows = Vec::new();
     for group in group_order(metrics, &ids, grouped) {
         if let Some(title) = &group {
@@ -153,8 +128,9 @@ fn cell_text(cell: &Cell) -> String {
 }
 
 /// A table read from a CSV file (`file` names it in errors): first row is the
-/// header. UTF-8 with or without BOM, or GB18030 (which includes GBK).
-pub fn of_csv(file: &str, bytes: &[u8], resolver: &dyn Resolver) -> Result<Table, Problem> {
+/// header. UTF-8 with or without BOM, or GB18030 (which includes GBK). A row
+/// past the `limit` is an error at that row.
+pub fn of_csv(file: &str, bytes: &[u8], resolver: &dyn Resolver, limit: &mut RowLimit) -> Result<Table, Problem> {
     let text = super::load::decode_text(bytes).ok_or_else(|| {
         Problem::new(file, None, format!("`{file}` is neither UTF-8 nor GB18030 text"))
             .hint("save the spreadsheet as \"CSV UTF-8\"")
@@ -175,6 +151,7 @@ pub fn of_csv(file: &str, bytes: &[u8], resolver: &dyn Resolver) -> Result<Table
         let record = record.map_err(|e| csv_problem(file, &e))?;
         let start = record.position().map(|p| p.byte() as usize).unwrap_or(0);
         let at = |message: String| Problem::new(file, Some(start..start + 1), message);
+        limit.take(1, at(String::new()))?;
         if record.len() != header.len() {
             let line = record.position().map(|p| p.line()).unwrap_or(0);
             return Err(at(format!(
@@ -194,6 +171,38 @@ pub fn of_csv(file: &str, bytes: &[u8], resolver: &dyn Resolver) -> Result<Table
         rows.push(cells);
     }
     Ok(finish(header, rows))
+}
+
+/// How many table rows a report may still typeset (see
+/// `load::DEFAULT_MAX_TABLE_ROWS` for why there is a limit).
+#[derive(Debug, Clone, Copy)]
+pub struct RowLimit {
+    pub total: usize,
+    pub left: usize,
+}
+
+impl RowLimit {
+    pub fn new(total: usize) -> Self {
+        Self { total, left: total }
+    }
+
+    /// Takes `n` rows, or explains at `place` (a problem whose message is
+    /// replaced) that they go past the limit.
+    pub fn take(&mut self, n: usize, place: Problem) -> Result<(), Problem> {
+        match self.left.checked_sub(n) {
+            Some(left) => {
+                self.left = left;
+                Ok(())
+            }
+            None => {
+                let message =
+                    format!("this takes the report's tables past {} rows, the most baogao typesets", self.total);
+                Err(Problem { message, ..place }
+                    .hint("each 1000 rows need about 100 MB of memory while the PDF is made (and fill some 26 pages)")
+                    .hint("split or shorten the table (one this long is better kept as a spreadsheet), or raise the limit with `--max-table-rows N`"))
+            }
+        }
+    }
 }
 
 fn csv_problem(file: &str, e: &csv::Error) -> Problem {
@@ -243,7 +252,7 @@ mod tests {
     #[test]
     fn reads_gb18030_csv_and_aligns_numbers() {
         let (bytes, _, _) = encoding_rs::GB18030.encode("项目,金额\n微改造,21\n加装电梯,84\n");
-        let table = of_csv("t.csv", &bytes, &NoMetrics).unwrap();
+        let table = of_csv("t.csv", &bytes, &NoMetrics, &mut RowLimit::new(100)).unwrap();
         assert_eq!(table.columns, ["项目", "金额"]);
         assert_eq!(table.numeric, [false, true]);
         assert_eq!(table.rows.len(), 2);
@@ -251,7 +260,7 @@ mod tests {
 
     #[test]
     fn names_the_short_row() {
-        let err = of_csv("t.csv", "a,b\n1,2\n3\n".as_bytes(), &NoMetrics).unwrap_err();
+        let err = of_csv("t.csv", "a,b\n1,2\n3\n".as_bytes(), &NoMetrics, &mut RowLimit::new(100)).unwrap_err();
         assert!(err.message.contains("line 3"), "{}", err.message);
         assert_eq!(err.range, Some(8..9));
     }
@@ -268,6 +277,6 @@ mod tests {
 
     #[test]
     fn refuses_binary() {
-        assert!(of_csv("t.csv", &[0xFF, 0xFF, 0xFF, 0x30], &NoMetrics).is_err());
+        assert!(of_csv("t.csv", &[0xFF, 0xFF, 0xFF, 0x30], &NoMetrics, &mut RowLimit::new(100)).is_err());
     }
 }

@@ -8,8 +8,11 @@ pub const DIR: &str = "_baogao";
 /// Path (under [`DIR`]) and text of every embedded template file.
 static FILES: &[(&str, &str)] = &[
     ("report.typ", include_str!("../../templates/report.typ")),
+    ("gongwen.typ", include_str!("../../templates/gongwen.typ")),
+    ("briefing.typ", include_str!("../../templates/briefing.typ")),
     ("lib/theme.typ", include_str!("../../templates/lib/theme.typ")),
     ("lib/components.typ", include_str!("../../templates/lib/components.typ")),
+    ("lib/chart.typ", include_str!("../../templates/lib/chart.typ")),
 ];
 
 /// Every embedded template file: path under [`DIR`] and text.

@@ -11,5 +11,7 @@ mod hostile;
 mod properties;
 mod safety;
 mod sample;
+mod scale;
 mod support;
+mod templates;
 mod yearly;

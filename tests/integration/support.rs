@@ -192,3 +192,86 @@ pub fn files_below(dir: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// The number of pages of a PDF (`pdfinfo`).
+pub fn page_count(pdf: &Path) -> Option<u32> {
+    let info = tool_ok("pdfinfo", &[pdf.to_str().unwrap()])?;
+    info.lines().find_map(|l| l.strip_prefix("Pages:")).and_then(|n| n.trim().parse().ok())
+}
+
+/// Millimetres in a PDF point.
+pub const MM_PER_PT: f64 = 25.4 / 72.0;
+
+/// A line of text as poppler finds it on the page: its box in millimetres
+/// from the top-left corner (font boxes, not ink) and its text.
+#[derive(Debug, Clone)]
+pub struct TextLine {
+    pub left: f64,
+    pub top: f64,
+    pub right: f64,
+    pub bottom: f64,
+    pub text: String,
+}
+
+/// The text lines of page `page` (`pdftotext -bbox-layout`).
+pub fn text_lines(pdf: &Path, page: u32) -> Option<Vec<TextLine>> {
+    let p = page.to_string();
+    let xml = tool_ok("pdftotext", &["-bbox-layout", "-f", &p, "-l", &p, pdf.to_str().unwrap(), "-"])?;
+    let attr = |tag: &str, name: &str| -> f64 {
+        let value = tag.split(&format!("{name}=\"")).nth(1).and_then(|v| v.split('"').next()).expect("attribute");
+        value.parse::<f64>().expect("a number") * MM_PER_PT
+    };
+    let mut lines = Vec::new();
+    for chunk in xml.split("<line ").skip(1) {
+        let (tag, rest) = chunk.split_once('>').expect("line tag");
+        let body = rest.split("</line>").next().unwrap_or("");
+        let text: String = body.split("<word").skip(1).filter_map(|w| w.split_once('>')?.1.split('<').next()).collect();
+        lines.push(TextLine {
+            left: attr(tag, "xMin"),
+            top: attr(tag, "yMin"),
+            right: attr(tag, "xMax"),
+            bottom: attr(tag, "yMax"),
+            text,
+        });
+    }
+    Some(lines)
+}
+
+/// The box of the ink (pixels darker than mid-grey, rendered at 300 dpi by
+/// `pdftoppm`) inside `area` = (left, top, right, bottom) of page `page`,
+/// all in millimetres from the top-left corner; `None` inside for no ink.
+pub fn ink_box(pdf: &Path, page: u32, area: (f64, f64, f64, f64)) -> Option<Option<(f64, f64, f64, f64)>> {
+    const DPI: f64 = 300.0;
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path().join("page");
+    let p = page.to_string();
+    let args = ["-gray", "-r", "300", "-singlefile", "-f", &p, "-l", &p, pdf.to_str().unwrap(), root.to_str().unwrap()];
+    tool_ok("pdftoppm", &args)?;
+    let pgm = std::fs::read(root.with_extension("pgm")).expect("pdftoppm wrote a PGM");
+    // P5 <width> <height> <max>, one whitespace byte, then one byte a pixel.
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&pgm[start..at]).into_owned());
+    }
+    let (width, height): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    let pixels = &pgm[at + 1..];
+    let px = |mm: f64| (mm / 25.4 * DPI) as usize;
+    let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
+    for y in px(area.1)..px(area.3).min(height) {
+        for x in px(area.0)..px(area.2).min(width) {
+            if pixels[y * width + x] < 128 {
+                (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x + 1), y1.max(y + 1));
+            }
+        }
+    }
+    let mm = |p: usize| p as f64 * 25.4 / DPI;
+    Some((x0 != usize::MAX).then(|| (mm(x0), mm(y0), mm(x1), mm(y1))))
+}

@@ -1,0 +1,89 @@
+//! `baogao init`: a new report folder that builds at once; with `--eject`,
+//! the built-in template's Typst files beside it, ready to edit.
+
+use std::path::{Path, PathBuf};
+
+use super::Outcome;
+use crate::cli::{InitArgs, TemplateName};
+use crate::report::{METRICS_FILE, REPORT_FILE};
+use crate::typeset::diag::{self, MessageFormat};
+use crate::typeset::templates;
+
+const STARTER_METRICS: &str = include_str!("../../templates/starter/metrics.yaml");
+
+/// The report.yaml a new report of `template` starts from.
+fn starter(template: TemplateName) -> &'static str {
+    match template {
+        TemplateName::Report => include_str!("../../templates/starter/report.yaml"),
+        TemplateName::Gongwen => include_str!("../../templates/starter/gongwen.yaml"),
+        TemplateName::Briefing => include_str!("../../templates/starter/briefing.yaml"),
+    }
+}
+
+/// Writes the new report (or, for `--eject` in an existing report, only the
+/// template), refusing to overwrite any file.
+pub fn run(args: &InitArgs, format: MessageFormat) -> Outcome {
+    let name = args.template.name();
+    let has_report = args.dir.join(REPORT_FILE).exists();
+    if has_report && !args.eject {
+        let message = format!("`{}` already holds a report", args.dir.join(REPORT_FILE).display());
+        let hints = ["give a new folder, or add `--eject` to write only the template's files into this one"];
+        diag::print_plain(&[diag::error(message, &hints)], format);
+        return Outcome::OutputError;
+    }
+    let files = files(args, has_report);
+    if let Some((existing, _)) = files.iter().find(|(path, _)| args.dir.join(path).exists()) {
+        let message =
+            format!("`{}` exists already; baogao init never overwrites a file", args.dir.join(existing).display());
+        diag::print_plain(&[diag::error(message, &["move it away, or give another folder"])], format);
+        return Outcome::OutputError;
+    }
+    if let Err(e) = write_all(&args.dir, &files) {
+        diag::print_plain(&[diag::error(format!("cannot write into `{}`: {e}", args.dir.display()), &[])], format);
+        return Outcome::OutputError;
+    }
+    let written: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
+    say!("created {}: {}", args.dir.display(), written.join(", "));
+    if has_report {
+        say!("to use the template, set `template: {name}.typ` in {}", args.dir.join(REPORT_FILE).display());
+    } else {
+        say!("build it with: baogao build {}", args.dir.display());
+    }
+    Outcome::Success
+}
+
+/// The files to write: the starter report unless there is one, and with
+/// `--eject` the template's entry file and its lib/ (the report then names
+/// the entry file instead of the built-in template).
+fn files(args: &InitArgs, has_report: bool) -> Vec<(PathBuf, String)> {
+    let name = args.template.name();
+    let mut files = Vec::new();
+    if !has_report {
+        let mut report = starter(args.template).to_string();
+        if args.eject {
+            report = report.replace(&format!("template: {name}\n"), &format!("template: {name}.typ\n"));
+        }
+        files.push((PathBuf::from(REPORT_FILE), report));
+        files.push((PathBuf::from(METRICS_FILE), STARTER_METRICS.to_string()));
+    }
+    if args.eject {
+        let entry = format!("{name}.typ");
+        for (path, text) in templates::all().filter(|(p, _)| *p == entry || p.starts_with("lib/")) {
+            files.push((PathBuf::from(path), text.to_string()));
+        }
+    }
+    files
+}
+
+fn write_all(dir: &Path, files: &[(PathBuf, String)]) -> std::io::Result<()> {
+    for (path, text) in files {
+        let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        // create_new: a file that appeared since the check is not overwritten.
+        use std::io::Write as _;
+        std::fs::OpenOptions::new().write(true).create_new(true).open(&target)?.write_all(text.as_bytes())?;
+    }
+    Ok(())
+}

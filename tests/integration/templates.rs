@@ -1,0 +1,293 @@
+//! The built-in templates (issue #5): the GB/T 9704 official document
+//! measured on its pages, the briefing, charts, `baogao init`, and the
+//! samples of content/.
+
+use std::path::{Path, PathBuf};
+
+use crate::support::*;
+
+/// GB/T 9704-2012 in millimetres: the type area's left edge on odd and even
+/// pages, its top, width and height, the character and line pitch.
+const LEFT_ODD: f64 = 28.0;
+const LEFT_EVEN: f64 = 210.0 - 28.0 - 156.0;
+const TOP: f64 = 37.0;
+const WIDTH: f64 = 156.0;
+const HEIGHT: f64 = 225.0;
+const CHAR: f64 = WIDTH / 28.0;
+const LINE: f64 = HEIGHT / 22.0;
+
+fn build_gongwen_grid() -> (tempfile::TempDir, PathBuf) {
+    let (tmp, dir) = copy_fixture("gongwen-grid");
+    let pdf = tmp.path().join("grid.pdf");
+    build_ok(&dir, &pdf);
+    (tmp, pdf)
+}
+
+/// The body lines of a page: every text line but the page number.
+fn body_lines(pdf: &Path, page: u32) -> Vec<TextLine> {
+    text_lines(pdf, page).unwrap().into_iter().filter(|l| !l.text.starts_with('—')).collect()
+}
+
+#[test]
+fn a_full_gongwen_page_holds_22_lines_of_28_characters() {
+    let (_tmp, pdf) = build_gongwen_grid();
+    let Some(layout) = tool_ok("pdftotext", &["-layout", "-f", "2", "-l", "2", pdf.to_str().unwrap(), "-"]) else {
+        return;
+    };
+    let lines: Vec<&str> = layout.lines().filter(|l| !l.trim().is_empty() && !l.contains('—')).collect();
+    assert_eq!(lines.len(), 22, "lines of page 2: {lines:#?}");
+    // A paragraph's first line starts two characters in and holds 26, its
+    // last ends with 。 and may be short; every other line holds exactly 28.
+    let mut full = 0;
+    for line in &lines {
+        let n = line.chars().filter(|c| !c.is_whitespace()).count();
+        if line.ends_with('。') {
+            assert!(n <= 28, "{line}");
+        } else if line.starts_with(' ') {
+            assert_eq!(n, 26, "a first line: {line}");
+        } else {
+            assert_eq!(n, 28, "a full line: {line}");
+            full += 1;
+        }
+    }
+    assert!(full >= 12, "{full} full lines");
+}
+
+#[test]
+fn gongwen_margins_type_area_and_pitch_are_the_standards() {
+    let (_tmp, pdf) = build_gongwen_grid();
+    if page_count(&pdf).is_none() {
+        return;
+    }
+    for page in [2, 3] {
+        let left = if page % 2 == 1 { LEFT_ODD } else { LEFT_EVEN };
+        let lines = body_lines(&pdf, page);
+        assert_eq!(lines.len(), 22, "page {page}");
+        // Lines are one em of 16 pt tall at the line pitch, from the top of
+        // the type area; full lines span it exactly.
+        for (i, line) in lines.iter().enumerate() {
+            let expected = TOP + i as f64 * LINE;
+            assert!(
+                (line.top - expected).abs() < 0.1,
+                "page {page} line {i}: top {:.2} mm, not {expected:.2}",
+                line.top
+            );
+        }
+        // Lines that neither begin nor end a paragraph span the type area.
+        let inner = lines.iter().filter(|l| (l.left - left).abs() < 0.1 && !l.text.ends_with('。'));
+        for line in inner {
+            assert!((line.right - line.left - WIDTH).abs() < 0.2, "page {page}: {line:?} is not {WIDTH} mm wide");
+        }
+        for line in &lines {
+            assert!(
+                line.left > left - 0.1 && line.right < left + WIDTH + 0.1,
+                "page {page}: {line:?} leaves the type area"
+            );
+        }
+        // The ink stays inside the type area.
+        let ink = ink_box(&pdf, page, (0.0, 0.0, 210.0, TOP + HEIGHT)).unwrap().expect("ink");
+        assert!(ink.0 >= left - 0.05 && ink.2 <= left + WIDTH + 0.05 && ink.1 >= TOP, "page {page}: ink {ink:?}");
+    }
+}
+
+#[test]
+fn gongwen_page_numbers_sit_7mm_below_the_type_area_outside_one_character_in() {
+    let (_tmp, pdf) = build_gongwen_grid();
+    let Some(pages) = page_count(&pdf) else { return };
+    for page in 1..pages {
+        let numbers: Vec<TextLine> =
+            text_lines(&pdf, page).unwrap().into_iter().filter(|l| l.text.starts_with('—')).collect();
+        if numbers.is_empty() {
+            // Only a blank page before the 版记 has none.
+            assert!(text_lines(&pdf, page).unwrap().is_empty(), "page {page} has text but no number");
+            continue;
+        }
+        assert_eq!(numbers[0].text, format!("—{page}—"), "page {page}");
+        let (x0, y0, x1, _) = ink_box(&pdf, page, (0.0, TOP + HEIGHT + 0.5, 210.0, 297.0)).unwrap().expect("ink");
+        assert!((y0 - (TOP + HEIGHT + 7.0)).abs() < 0.5, "page {page}: number's top at {y0:.2} mm");
+        if page % 2 == 1 {
+            let edge = LEFT_ODD + WIDTH - CHAR;
+            assert!((x1 - edge).abs() < 0.6, "page {page}: number ends at {x1:.2} mm, not {edge:.2}");
+        } else {
+            let edge = LEFT_EVEN + CHAR;
+            assert!((x0 - edge).abs() < 0.6, "page {page}: number starts at {x0:.2} mm, not {edge:.2}");
+        }
+    }
+}
+
+#[test]
+fn gongwen_header_attachments_and_banji() {
+    let (_tmp, pdf) = build_gongwen_grid();
+    let Some(pages) = page_count(&pdf) else { return };
+    // 版头: the red mark's top 35 mm below the type area; the number; the title.
+    let mark = ink_box(&pdf, 1, (0.0, TOP, 210.0, TOP + 40.0)).unwrap().expect("the mark");
+    assert!((mark.1 - (TOP + 35.0)).abs() < 0.5, "mark's top at {:.2} mm", mark.1);
+    let first = pdf_pages_text(&pdf, 1, 1).unwrap();
+    assert_in_order(&first, &["测试街道办事处文件", "测街〔2022〕1号", "关于网格检查的报告", "区人民政府："]);
+    // 附件说明 and signature after the body; the attachment from a new page.
+    let all = pdf_text(&pdf).unwrap();
+    assert_in_order(&all, &["附件：主要指标", "测试街道办事处", "2022年1月25日"]);
+    let attachment = (1..=pages).find(|&p| pdf_pages_text(&pdf, p, p).unwrap().starts_with("附件")).expect("附件 page");
+    assert!(pdf_pages_text(&pdf, attachment, attachment).unwrap().starts_with("附件主要指标"));
+    // 版记 on the last page, an even one, with no page number.
+    assert_eq!(pages % 2, 0, "{pages} pages");
+    let last = pdf_pages_text(&pdf, pages, pages).unwrap();
+    assert_eq!(last, "抄送：区委办公室，区人大常委会办公室。测试街道办事处党政办公室2022年1月26日印发");
+    let banji = body_lines(&pdf, pages);
+    assert!(banji.iter().all(|l| l.top > TOP + HEIGHT - 30.0), "版记 at the foot: {banji:?}");
+}
+
+#[test]
+fn briefing_sample_fits_four_pages_and_leads_with_the_numbers() {
+    let (tmp, dir) = copy_dir(&root().join("content/shiqiao-2021-briefing"), "briefing");
+    let pdf = tmp.path().join("b.pdf");
+    build_ok(&dir, &pdf);
+    let Some(pages) = page_count(&pdf) else { return };
+    assert!((1..=4).contains(&pages), "{pages} pages");
+    let text = pdf_raw_text(&pdf).unwrap();
+    assert_in_order(
+        &text,
+        &[
+            "市桥街道工作简报",
+            "第1期",
+            "市桥街道党政办公室",
+            "2022年1月25日",
+            "市桥街道2021年工作情况",
+            "走访慰问企业336家次",
+            "一、经济运行稳中有进",
+            "报送：",
+        ],
+    );
+    // Every section's highlights come before the first section.
+    let first_part = text.find("一、经济运行").unwrap();
+    for label in ["辖内接警情", "第一针接种率", "招聘会提供岗位"] {
+        assert!(text.find(label).unwrap() < first_part, "{label} in the grid");
+    }
+}
+
+#[test]
+fn gongwen_sample_builds_with_its_header_and_banji() {
+    let (tmp, dir) = copy_dir(&root().join("content/shiqiao-2021-gongwen"), "gongwen");
+    let pdf = tmp.path().join("g.pdf");
+    build_ok(&dir, &pdf);
+    let Some(pages) = page_count(&pdf) else { return };
+    assert_eq!(pages % 2, 0);
+    let text = pdf_text(&pdf).unwrap();
+    assert_in_order(
+        &text,
+        &[
+            "番禺区人民政府市桥街道办事处文件",
+            "番市街〔2022〕1号",
+            "区人民政府：",
+            "特此报告。",
+            "附件：1.2021年主要指标一览",
+        ],
+    );
+    assert!(pdf_pages_text(&pdf, pages, pages).unwrap().ends_with("2022年1月25日印发"));
+}
+
+#[test]
+fn the_samples_share_one_set_of_numbers() {
+    let main = std::fs::read(root().join("content/shiqiao-2021/metrics.yaml")).unwrap();
+    for sample in ["shiqiao-2021-gongwen", "shiqiao-2021-briefing"] {
+        let copy = std::fs::read(root().join("content").join(sample).join("metrics.yaml")).unwrap();
+        assert!(copy == main, "content/{sample}/metrics.yaml differs from content/shiqiao-2021/metrics.yaml");
+    }
+}
+
+#[test]
+fn templates_pass_pdfa_and_pdfua_validation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut pdfs = Vec::new();
+    for sample in ["shiqiao-2021-gongwen", "shiqiao-2021-briefing"] {
+        let pdf = tmp.path().join(format!("{sample}.pdf"));
+        build_ok(&root().join("content").join(sample), &pdf);
+        pdfs.push(pdf);
+    }
+    let (_grid, grid) = build_gongwen_grid();
+    pdfs.push(grid);
+    let Some(report) = verapdf(&pdfs) else { return };
+    assert_eq!(report.matches("PASS").count(), 2 * pdfs.len(), "PDF/A-2a and PDF/UA-1 for each:\n{report}");
+    assert!(!report.contains("FAIL"), "{report}");
+}
+
+/// The minimal fixture with `chart` in its first section: visits has a
+/// previous value, loans (same unit after the edit) has none.
+fn chart_fixture(chart: &str) -> (tempfile::TempDir, PathBuf) {
+    let (tmp, dir) = copy_fixture("minimal");
+    let yaml = std::fs::read_to_string(dir.join("report.yaml")).unwrap();
+    let anchor = "    subsections:\n      - title: 招商引资\n";
+    assert!(yaml.contains(anchor));
+    std::fs::write(dir.join("report.yaml"), yaml.replace(anchor, &format!("{chart}{anchor}"))).unwrap();
+    (tmp, dir)
+}
+
+#[test]
+fn a_chart_draws_this_and_last_years_bars_with_words_for_screen_readers() {
+    let (tmp, dir) = chart_fixture("    chart: {title: 走访情况, metrics: [visits]}\n");
+    let pdf = tmp.path().join("chart.pdf");
+    build_ok(&dir, &pdf);
+    let Some(text) = pdf_raw_text(&pdf) else { return };
+    assert_in_order(
+        &text,
+        &["第二段落", "走访情况", "本年", "上年", "单位：家次", "走访慰问企业", "336", "280", "一）招商引资"],
+    );
+    // The figure is tagged with its text alternative (PDF/UA).
+    let objects = pdf_objects(&pdf).unwrap();
+    let alt = "柱状图“走访情况”：走访慰问企业，本年336家次，上年280家次。";
+    let hex: String =
+        std::iter::once("feff".to_string()).chain(alt.encode_utf16().map(|u| format!("{u:04x}"))).collect();
+    assert!(objects.contains("/Alt") && objects.to_lowercase().contains(&hex), "no /Alt with the chart's words");
+    let Some(report) = verapdf(&[pdf]) else { return };
+    assert!(!report.contains("FAIL"), "{report}");
+}
+
+#[test]
+fn a_chart_of_mixed_units_is_an_error_at_its_place() {
+    let (tmp, dir) = chart_fixture("    chart: {metrics: [visits, loans]}\n");
+    let out = tmp.path().join("x.pdf");
+    let output = baogao(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("metric `loans` is in `万元`, the chart's other bars in `家次`"), "{stderr}");
+    assert!(stderr.contains("report.yaml:"), "{stderr}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn init_makes_a_report_that_builds_and_eject_gives_the_same_pdf() {
+    for template in ["report", "gongwen", "briefing"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let (plain, ejected) = (tmp.path().join("plain"), tmp.path().join("ejected"));
+        let output = baogao(&["init", plain.to_str().unwrap(), "--template", template]);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let output = baogao(&["init", ejected.to_str().unwrap(), "--template", template, "--eject"]);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(ejected.join(format!("{template}.typ")).is_file() && ejected.join("lib/components.typ").is_file());
+        let yaml = std::fs::read_to_string(ejected.join("report.yaml")).unwrap();
+        assert!(yaml.contains(&format!("template: {template}.typ\n")), "{yaml}");
+        let (a, b) = (tmp.path().join("a.pdf"), tmp.path().join("b.pdf"));
+        build_ok(&plain, &a);
+        build_ok(&ejected, &b);
+        assert!(std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap(), "{template}: ejected template differs");
+    }
+}
+
+#[test]
+fn init_never_overwrites() {
+    let (tmp, dir) = copy_fixture("minimal");
+    let before = std::fs::read(dir.join("report.yaml")).unwrap();
+    let output = baogao(&["init", dir.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("already holds a report"));
+    // --eject into an existing report writes only the template files...
+    let output = baogao(&["init", dir.to_str().unwrap(), "--template", "gongwen", "--eject"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("set `template: gongwen.typ`"));
+    assert_eq!(std::fs::read(dir.join("report.yaml")).unwrap(), before);
+    // ...once: a second time would overwrite them.
+    let output = baogao(&["init", dir.to_str().unwrap(), "--template", "gongwen", "--eject"]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("never overwrites"));
+    drop(tmp);
+}
