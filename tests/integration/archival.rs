@@ -37,6 +37,10 @@ fn every_level_passes_verapdf() {
         root().join("content/shiqiao-2021"),
         root().join("tests/fixtures/minimal"),
         root().join("tests/fixtures/injection"),
+        // Every template: the official document and the briefing.
+        root().join("content/shiqiao-2021-gongwen"),
+        root().join("content/shiqiao-2021-briefing"),
+        root().join("tests/fixtures/gongwen-grid"),
     ];
     let mut pdfs = Vec::new();
     for report in &reports {
