@@ -39,36 +39,15 @@ pub enum Command {
 pub struct InitArgs {
     /// The folder to create (or an existing folder without report.yaml).
     pub dir: PathBuf,
-    /// The built-in template the new report uses.
-    #[arg(long, value_enum, default_value_t = TemplateName::Report)]
-    pub template: TemplateName,
+    /// The built-in template the new report uses: `report` (a work report),
+    /// `gongwen` (an official document to GB/T 9704-2012), or `briefing` (简报).
+    #[arg(long, default_value = "report", value_parser = clap::builder::PossibleValuesParser::new(crate::report::BUILTIN_TEMPLATES))]
+    pub template: String,
     /// Also write the template's Typst files into the folder (NAME.typ and
     /// lib/) and use them, to edit the layout. In a folder that already has
     /// report.yaml, only the template's files are written.
     #[arg(long)]
     pub eject: bool,
-}
-
-/// baogao's built-in templates.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum TemplateName {
-    /// A work report: cover, contents, numbered parts with callouts, appendix tables.
-    Report,
-    /// An official document to GB/T 9704-2012 (公文).
-    Gongwen,
-    /// A short briefing (简报) that leads with the numbers.
-    Briefing,
-}
-
-impl TemplateName {
-    /// The name `template:` gives it in report.yaml.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Report => "report",
-            Self::Gongwen => "gongwen",
-            Self::Briefing => "briefing",
-        }
-    }
 }
 
 #[derive(Debug, Args)]

@@ -4,26 +4,25 @@
 use std::path::{Path, PathBuf};
 
 use super::Outcome;
-use crate::cli::{InitArgs, TemplateName};
+use crate::cli::InitArgs;
 use crate::report::{METRICS_FILE, REPORT_FILE};
 use crate::typeset::diag::{self, MessageFormat};
 use crate::typeset::templates;
 
 const STARTER_METRICS: &str = include_str!("../../templates/starter/metrics.yaml");
 
-/// The report.yaml a new report of `template` starts from.
-fn starter(template: TemplateName) -> &'static str {
-    match template {
-        TemplateName::Report => include_str!("../../templates/starter/report.yaml"),
-        TemplateName::Gongwen => include_str!("../../templates/starter/gongwen.yaml"),
-        TemplateName::Briefing => include_str!("../../templates/starter/briefing.yaml"),
-    }
-}
+/// The report.yaml a new report starts from, by built-in template (a test
+/// checks every one of `report::BUILTIN_TEMPLATES` has one).
+static STARTERS: [(&str, &str); 3] = [
+    ("report", include_str!("../../templates/starter/report.yaml")),
+    ("gongwen", include_str!("../../templates/starter/gongwen.yaml")),
+    ("briefing", include_str!("../../templates/starter/briefing.yaml")),
+];
 
 /// Writes the new report (or, for `--eject` in an existing report, only the
 /// template), refusing to overwrite any file.
 pub fn run(args: &InitArgs, format: MessageFormat) -> Outcome {
-    let name = args.template.name();
+    let name = &args.template;
     let has_report = args.dir.join(REPORT_FILE).exists();
     if has_report && !args.eject {
         let message = format!("`{}` already holds a report", args.dir.join(REPORT_FILE).display());
@@ -56,10 +55,12 @@ pub fn run(args: &InitArgs, format: MessageFormat) -> Outcome {
 /// `--eject` the template's entry file and its lib/ (the report then names
 /// the entry file instead of the built-in template).
 fn files(args: &InitArgs, has_report: bool) -> Vec<(PathBuf, String)> {
-    let name = args.template.name();
+    let name = &args.template;
     let mut files = Vec::new();
     if !has_report {
-        let mut report = starter(args.template).to_string();
+        // clap accepts only the names of BUILTIN_TEMPLATES.
+        let (_, starter) = STARTERS.iter().find(|(n, _)| n == name).expect("a starter for every built-in template");
+        let mut report = starter.to_string();
         if args.eject {
             report = report.replace(&format!("template: {name}\n"), &format!("template: {name}.typ\n"));
         }
@@ -86,4 +87,13 @@ fn write_all(dir: &Path, files: &[(PathBuf, String)]) -> std::io::Result<()> {
         std::fs::OpenOptions::new().write(true).create_new(true).open(&target)?.write_all(text.as_bytes())?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_builtin_template_has_a_starter() {
+        let names: Vec<&str> = super::STARTERS.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, crate::report::BUILTIN_TEMPLATES);
+    }
 }

@@ -11,7 +11,7 @@ use super::text::TextError;
 #[derive(Debug, Serialize)]
 pub struct Chart {
     /// `bar`: one horizontal bar a metric.
-    pub kind: &'static str,
+    pub kind: ChartKind,
     pub title: Option<String>,
     /// The unit all bars share (may be empty).
     pub unit: String,
@@ -66,10 +66,7 @@ pub fn of_metrics(metrics: &Metrics, spec: &ChartSpec) -> Result<Chart, TextErro
     let unit = unit.unwrap_or("").to_string();
     let max = bars.iter().flat_map(|b| [Some(b.value), b.previous]).flatten().fold(0.0, f64::max);
     let alt = alt_text(spec.title.as_deref(), &unit, &bars);
-    let kind = match spec.kind {
-        ChartKind::Bar => "bar",
-    };
-    Ok(Chart { kind, title: spec.title.clone(), unit, bars, max, alt })
+    Ok(Chart { kind: spec.kind, title: spec.title.clone(), unit, bars, max, alt })
 }
 
 /// `柱状图：走访慰问企业，本年336家次，上年280家次；……`

@@ -210,7 +210,7 @@ pub struct ChartSpec {
 }
 
 /// The kinds of chart baogao draws.
-#[derive(Debug, Default, Clone, Copy, Deserialize, JsonSchema)]
+#[derive(Debug, Default, Clone, Copy, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ChartKind {
     #[default]

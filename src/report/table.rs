@@ -177,8 +177,8 @@ pub fn of_csv(file: &str, bytes: &[u8], resolver: &dyn Resolver, limit: &mut Row
 /// `load::DEFAULT_MAX_TABLE_ROWS` for why there is a limit).
 #[derive(Debug, Clone, Copy)]
 pub struct RowLimit {
-    pub total: usize,
-    pub left: usize,
+    total: usize,
+    left: usize,
 }
 
 impl RowLimit {

@@ -242,30 +242,13 @@ fn text_comes_out_in_reading_order() {
     );
 }
 
-/// Word boxes of page `page`: (xMin, text), from `pdftotext -bbox`.
-fn words(pdf: &Path, page: u32) -> Option<Vec<(f64, String)>> {
-    let p = page.to_string();
-    let html = tool_ok("pdftotext", &["-bbox", "-f", &p, "-l", &p, pdf.to_str().unwrap(), "-"])?;
-    Some(
-        html.lines()
-            .filter(|l| l.trim_start().starts_with("<word"))
-            .filter_map(|l| {
-                let x: f64 = l.split("xMin=\"").nth(1)?.split('"').next()?.parse().ok()?;
-                let text = l.split('>').nth(1)?.split('<').next()?.to_string();
-                Some((x, text))
-            })
-            .collect(),
-    )
-}
-
 #[test]
 fn duplex_mirrors_and_starts_parts_on_right_hand_pages() {
     let (tmp, dir) = copy_fixture("minimal");
     prepend_keys(&dir, "duplex: true\n");
     let pdf = tmp.path().join("duplex.pdf");
     build_ok(&dir, &pdf);
-    let Some(info) = tool_ok("pdfinfo", &[pdf.to_str().unwrap()]) else { return };
-    let pages: u32 = info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap();
+    let Some(pages) = page_count(&pdf) else { return };
     let raw = |p: u32| {
         let (f, l) = (p.to_string(), p.to_string());
         let text = tool_ok("pdftotext", &["-raw", "-f", &f, "-l", &l, pdf.to_str().unwrap(), "-"]).unwrap();
@@ -283,20 +266,20 @@ fn duplex_mirrors_and_starts_parts_on_right_hand_pages() {
     let blanks: Vec<usize> = text.iter().enumerate().filter(|(_, t)| t.is_empty()).map(|(i, _)| i + 1).collect();
     assert!(!blanks.is_empty() && blanks.iter().all(|p| p % 2 == 0), "blank pages: {blanks:?}");
     // Page numbers on the outside edge; margins mirrored.
-    let width = 595.0;
+    let width = 210.0;
     let mut checked = 0;
     for page in 1..=pages {
-        let words = words(&pdf, page).unwrap();
-        let Some((x, _)) = words.iter().find(|(_, w)| w.starts_with('—')) else { continue };
+        let lines = text_lines(&pdf, page).unwrap();
+        let Some(number) = lines.iter().find(|l| l.text.starts_with('—')) else { continue };
         let odd = page % 2 == 1;
-        assert_eq!(*x > width / 2.0, odd, "page {page}: number at x = {x}");
+        assert_eq!(number.left > width / 2.0, odd, "page {page}: number at x = {} mm", number.left);
         checked += 1;
     }
     assert!(checked >= 4, "too few numbered pages");
-    let left_edge = |page| words(&pdf, page).unwrap().iter().map(|(x, _)| *x).fold(f64::MAX, f64::min);
+    let left_edge = |page| text_lines(&pdf, page).unwrap().iter().map(|l| l.left).fold(f64::MAX, f64::min);
     let (odd, even) = (pages - 2, pages - 1);
     let (odd, even) = if odd % 2 == 1 { (odd, even) } else { (even, odd) };
-    assert!(left_edge(odd) > left_edge(even) + 15.0, "margins are not mirrored");
+    assert!(left_edge(odd) > left_edge(even) + 15.0 * MM_PER_PT, "margins are not mirrored");
     // Still archival.
     if let Some(report) = verapdf(std::slice::from_ref(&pdf)) {
         assert!(report.contains("1 passed, 0 failed"), "{report}");

@@ -41,13 +41,6 @@ fn check_broken(edit: impl FnOnce(&Path), expect: Expect) {
     assert_eq!(files_below(&dir), before, "files appeared in the report folder");
 }
 
-fn edit(dir: &Path, file: &str, from: &str, to: &str) {
-    let path = dir.join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "fixture lacks `{from}`");
-    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
-}
-
 macro_rules! case {
     ($name:ident, $edit:expr, $message:expr, $at:expr, $hint:expr) => {
         #[test]

@@ -51,8 +51,7 @@ fn parent_paths_are_refused() {
 #[test]
 fn absolute_paths_are_refused() {
     let (_tmp, dir) = copy_fixture("escape");
-    let yaml = std::fs::read_to_string(dir.join("report.yaml")).unwrap();
-    std::fs::write(dir.join("report.yaml"), yaml.replace("../outside.csv", "/etc/passwd")).unwrap();
+    edit(&dir, "report.yaml", "../outside.csv", "/etc/passwd");
     refused(&dir, "/etc/passwd");
 }
 
@@ -64,7 +63,6 @@ fn links_that_lead_out_are_refused() {
     // git keeps no empty folders, so the fixture has no tables/ of its own.
     std::fs::create_dir_all(dir.join("tables")).unwrap();
     std::os::unix::fs::symlink(tmp.path().join("secret.csv"), dir.join("tables/link.csv")).unwrap();
-    let yaml = std::fs::read_to_string(dir.join("report.yaml")).unwrap();
-    std::fs::write(dir.join("report.yaml"), yaml.replace("../outside.csv", "tables/link.csv")).unwrap();
+    edit(&dir, "report.yaml", "../outside.csv", "tables/link.csv");
     refused(&dir, "tables/link.csv");
 }

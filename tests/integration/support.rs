@@ -42,6 +42,14 @@ pub fn prepend_keys(dir: &Path, lines: &str) {
     std::fs::write(dir.join("report.yaml"), format!("{lines}{yaml}")).expect("write report.yaml");
 }
 
+/// Replaces the first `from` in the report's `file` by `to`, asserting it is there.
+pub fn edit(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "fixture lacks `{from}`");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
 /// Runs `baogao` with `args`.
 pub fn baogao(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_baogao")).args(args).output().expect("run baogao")
@@ -202,14 +210,14 @@ pub fn page_count(pdf: &Path) -> Option<u32> {
 /// Millimetres in a PDF point.
 pub const MM_PER_PT: f64 = 25.4 / 72.0;
 
-/// A line of text as poppler finds it on the page: its box in millimetres
-/// from the top-left corner (font boxes, not ink) and its text.
+/// A line of text as poppler finds it on the page: its left, top and right
+/// edges in millimetres from the top-left corner (font boxes, not ink) and
+/// its text.
 #[derive(Debug, Clone)]
 pub struct TextLine {
     pub left: f64,
     pub top: f64,
     pub right: f64,
-    pub bottom: f64,
     pub text: String,
 }
 
@@ -230,7 +238,6 @@ pub fn text_lines(pdf: &Path, page: u32) -> Option<Vec<TextLine>> {
             left: attr(tag, "xMin"),
             top: attr(tag, "yMin"),
             right: attr(tag, "xMax"),
-            bottom: attr(tag, "yMax"),
             text,
         });
     }

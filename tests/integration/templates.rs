@@ -137,11 +137,17 @@ fn gongwen_header_attachments_and_banji() {
     assert!(banji.iter().all(|l| l.top > TOP + HEIGHT - 30.0), "版记 at the foot: {banji:?}");
 }
 
+/// Builds the sample `content/<name>` into a temporary folder.
+fn build_sample(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let pdf = tmp.path().join(format!("{name}.pdf"));
+    build_ok(&root().join("content").join(name), &pdf);
+    (tmp, pdf)
+}
+
 #[test]
 fn briefing_sample_fits_four_pages_and_leads_with_the_numbers() {
-    let (tmp, dir) = copy_dir(&root().join("content/shiqiao-2021-briefing"), "briefing");
-    let pdf = tmp.path().join("b.pdf");
-    build_ok(&dir, &pdf);
+    let (_tmp, pdf) = build_sample("shiqiao-2021-briefing");
     let Some(pages) = page_count(&pdf) else { return };
     assert!((1..=4).contains(&pages), "{pages} pages");
     let text = pdf_raw_text(&pdf).unwrap();
@@ -167,9 +173,7 @@ fn briefing_sample_fits_four_pages_and_leads_with_the_numbers() {
 
 #[test]
 fn gongwen_sample_builds_with_its_header_and_banji() {
-    let (tmp, dir) = copy_dir(&root().join("content/shiqiao-2021-gongwen"), "gongwen");
-    let pdf = tmp.path().join("g.pdf");
-    build_ok(&dir, &pdf);
+    let (_tmp, pdf) = build_sample("shiqiao-2021-gongwen");
     let Some(pages) = page_count(&pdf) else { return };
     assert_eq!(pages % 2, 0);
     let text = pdf_text(&pdf).unwrap();
@@ -195,15 +199,34 @@ fn the_samples_share_one_set_of_numbers() {
     }
 }
 
-/// The minimal fixture with `chart` in its first section: visits has a
-/// previous value, loans (same unit after the edit) has none.
+/// The minimal fixture with `chart` in its first section (visits has a
+/// previous value; loans is in 万元, visits in 家次).
 fn chart_fixture(chart: &str) -> (tempfile::TempDir, PathBuf) {
     let (tmp, dir) = copy_fixture("minimal");
-    let yaml = std::fs::read_to_string(dir.join("report.yaml")).unwrap();
     let anchor = "    subsections:\n      - title: 招商引资\n";
-    assert!(yaml.contains(anchor));
-    std::fs::write(dir.join("report.yaml"), yaml.replace(anchor, &format!("{chart}{anchor}"))).unwrap();
+    edit(&dir, "report.yaml", anchor, &format!("{chart}{anchor}"));
     (tmp, dir)
+}
+
+#[test]
+fn the_own_template_of_docs_templates_md_builds_with_the_components() {
+    // The example in the documentation, taken from it, so it cannot go stale.
+    let docs = std::fs::read_to_string(root().join("docs/templates.md")).unwrap();
+    let example = docs.split("```typst\n").nth(1).and_then(|rest| rest.split("```").next()).expect("a typst example");
+    assert!(example.contains("/_baogao/lib/components.typ"));
+    let (tmp, dir) = chart_fixture("    chart: {metrics: [visits]}\n");
+    std::fs::write(dir.join("mine.typ"), example).unwrap();
+    prepend_keys(&dir, "template: mine.typ\n");
+    let pdf = tmp.path().join("mine.pdf");
+    build_ok(&dir, &pdf);
+    let Some(text) = pdf_raw_text(&pdf) else { return };
+    // Title, numbered sections with their callouts, the chart, a table.
+    assert_in_order(
+        &text,
+        &["测试报告", "一、经济发展", "走访慰问企业336家次", "本年", "（一）招商引资", "二、城乡建设", "全部指标"],
+    );
+    let Some(report) = verapdf(&[pdf]) else { return };
+    assert!(!report.contains("FAIL"), "{report}");
 }
 
 #[test]
