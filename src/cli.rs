@@ -112,6 +112,9 @@ pub struct WatchArgs {
     /// Where to write the PDF [default: <report-dir>/<folder-name>.pdf].
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// Print how long each stage of every build took (load, compile, export, write).
+    #[arg(long)]
+    pub timings: bool,
     #[command(flatten)]
     pub input: InputArgs,
 }

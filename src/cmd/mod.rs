@@ -14,16 +14,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use typst::diag::SourceDiagnostic;
-use typst_kit::fonts::FontStore;
 use typst_layout::PagedDocument;
 
 use crate::cli::InputArgs;
 use crate::report::document::Attachment;
 use crate::report::{self, Folder, Loaded, Problem, REPORT_FILE};
 use crate::typeset::diag::{self, MessageFormat};
-use crate::typeset::fonts::{self, FontOptions};
+use crate::typeset::fonts::{self, FontOptions, Fonts};
 use crate::typeset::pdf::Standards;
-use crate::typeset::{BaogaoWorld, pdf, templates, world};
+use crate::typeset::{BaogaoWorld, compile, pdf, templates, world};
 
 /// How a command ended, mapped to the process exit code (see README).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -39,14 +38,17 @@ pub enum Outcome {
 }
 
 /// The fonts of every report a command builds, indexed once.
-pub fn font_store(input: &InputArgs) -> Arc<FontStore> {
-    Arc::new(fonts::store(&FontOptions { paths: input.font_paths.clone(), system: input.system_fonts }))
+pub fn font_store(input: &InputArgs) -> Arc<Fonts> {
+    Arc::new(Fonts::new(&FontOptions { paths: input.font_paths.clone(), system: input.system_fonts }))
 }
 
 /// A report folder opened for typesetting, with its World kept across
 /// builds so typst's caches carry over.
 pub struct Session {
     pub world: BaogaoWorld,
+    /// The last document typeset, typst's first guess at the next one's
+    /// layout (see `typeset::compile`).
+    last: Option<PagedDocument>,
     /// The report folder as the user named it.
     pub dir: PathBuf,
     pub folder: Folder,
@@ -67,6 +69,21 @@ pub struct Typeset {
     pub pdf: Vec<u8>,
     pub compile: Duration,
     pub export: Duration,
+}
+
+impl Typeset {
+    /// The stages' times in one line (`--timings`), given the load's and
+    /// the write's.
+    pub fn timings(&self, load: Duration, write: Duration) -> String {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        format!(
+            "load {:.1} ms, compile {:.1} ms, export {:.1} ms, write {:.1} ms",
+            ms(load),
+            ms(self.compile),
+            ms(self.export),
+            ms(write)
+        )
+    }
 }
 
 impl Job {
@@ -105,7 +122,7 @@ impl Job {
 
 impl Session {
     /// Opens the report folder named by `report` (a folder or its report.yaml).
-    pub fn open(report: &Path, fonts: Arc<FontStore>, format: MessageFormat) -> Result<Self, Outcome> {
+    pub fn open(report: &Path, fonts: Arc<Fonts>, format: MessageFormat) -> Result<Self, Outcome> {
         let dir = report_dir(report);
         let folder = Folder::open(&dir).map_err(|e| {
             let message = format!("cannot open the report folder `{}`: {e}", dir.display());
@@ -113,7 +130,7 @@ impl Session {
             Outcome::ReportError
         })?;
         let world = BaogaoWorld::new(folder.clone(), &dir, fonts);
-        Ok(Self { world, dir, folder, format })
+        Ok(Self { world, last: None, dir, folder, format })
     }
 
     /// Loads and checks the report (references, files, fonts' coverage of
@@ -142,7 +159,7 @@ impl Session {
     pub fn typeset(&mut self, job: &Job) -> Result<Typeset, Outcome> {
         self.world.set_data(job.data());
         let start = Instant::now();
-        let result = typst::compile::<PagedDocument>(&self.world);
+        let result = compile::compile(&self.world, self.last.as_ref());
         let warnings: Vec<SourceDiagnostic> = result.warnings.into_iter().collect();
         let pages = result.output.map_err(|errors| {
             let all: Vec<_> = errors.into_iter().chain(warnings.iter().cloned()).collect();
@@ -152,6 +169,7 @@ impl Session {
         if !warnings.is_empty() {
             diag::print(&self.world, &warnings, self.format);
         }
+        self.last = Some(pages.clone());
         let compile = start.elapsed();
         let pdf = pdf::export(&pages, &job.loaded.document.meta, &job.standards).map_err(|errors| {
             diag::print(&self.world, &errors, self.format);

@@ -8,22 +8,24 @@
 //! Ctrl-C only raises a flag, so a PDF being written is finished (and no
 //! temporary file is left) before the watch ends.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use super::{Outcome, Session, font_store};
-use crate::cli::{InputArgs, WatchArgs};
+use crate::cli::WatchArgs;
 use crate::report::{METRICS_FILE, REPORT_FILE};
 use crate::typeset::diag::{self, MessageFormat};
 
-/// How long a burst of file events (one save is often several) is gathered
-/// before rebuilding.
-const SETTLE: Duration = Duration::from_millis(15);
+/// How long to wait for the rest of a save whose end the system does not
+/// report: a save is usually several events, and a file closed after writing
+/// (or renamed into place) is complete at once, so this is only a fallback.
+const SETTLE: Duration = Duration::from_millis(50);
 
 /// Builds, then rebuilds on every relevant change until Ctrl-C.
 pub fn run(args: &WatchArgs, format: MessageFormat) -> Outcome {
@@ -47,14 +49,17 @@ pub fn run(args: &WatchArgs, format: MessageFormat) -> Outcome {
     if let Err(e) = watcher.watch(session.folder.root(), RecursiveMode::Recursive) {
         return cannot_watch(&e, format);
     }
-    let mut used = build(&mut session, &args.input, &output, Vec::new());
+    let mut files = Watched { root: session.folder.root().to_path_buf(), used: Vec::new() };
+    files.used = build(&mut session, args, &output, Vec::new());
     say!("watching {} (Ctrl-C to stop)", session.dir.display());
     while !stop.load(Ordering::SeqCst) {
         match rx.recv_timeout(Duration::from_millis(100)) {
-            Ok(Ok(event)) if relevant(&event, session.folder.root(), &used) => {
-                std::thread::sleep(SETTLE);
+            Ok(Ok(event)) if files.changed(&event) => {
+                if !files.saved(&event) {
+                    settle(&rx, &files);
+                }
                 while rx.try_recv().is_ok() {}
-                used = build(&mut session, &args.input, &output, used);
+                files.used = build(&mut session, args, &output, std::mem::take(&mut files.used));
             }
             Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
@@ -67,13 +72,18 @@ pub fn run(args: &WatchArgs, format: MessageFormat) -> Outcome {
 /// One build; prints one line with its time, or the errors. Returns the
 /// files the report uses (relative to its folder), to watch for the next
 /// build; after a failed load, those of the last good one.
-fn build(session: &mut Session, input: &InputArgs, output: &Path, used: Vec<String>) -> Vec<String> {
+fn build(session: &mut Session, args: &WatchArgs, output: &Path, used: Vec<String>) -> Vec<String> {
     let start = Instant::now();
     let mut used = used;
-    let result = session.load(input).and_then(|job| {
+    let result = session.load(&args.input).and_then(|job| {
+        let loaded = start.elapsed();
         used = job.loaded.sources.clone();
         let done = session.typeset(&job)?;
+        let before_write = Instant::now();
         session.write(output, &done)?;
+        if args.timings {
+            say!("{}", done.timings(loaded, before_write.elapsed()));
+        }
         Ok(done.pages.pages().len())
     });
     let secs = start.elapsed().as_secs_f64();
@@ -86,20 +96,57 @@ fn build(session: &mut Session, input: &InputArgs, output: &Path, used: Vec<Stri
     used
 }
 
-/// A change worth rebuilding for: a file the report uses was created,
-/// changed, renamed or removed. report.yaml and metrics.yaml always count
-/// (they decide what else is used). Anything else in the folder, such as an
-/// editor's temporary and swap files or our own PDFs, is not: an editor that
-/// writes `metrics.yaml.new` and renames it over `metrics.yaml` rebuilds once,
-/// on the rename.
-fn relevant(event: &notify::Event, root: &Path, used: &[String]) -> bool {
-    let changes = matches!(event.kind, EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_));
-    let watched = |path: &Path| {
-        let Ok(rel) = path.strip_prefix(root) else { return false };
+/// Waits for the save that began with a change to end: until a file the
+/// report uses is saved, or no event has come for [`SETTLE`].
+fn settle(rx: &mpsc::Receiver<notify::Result<notify::Event>>, files: &Watched) {
+    while let Ok(next) = rx.recv_timeout(SETTLE) {
+        if next.is_ok_and(|event| files.saved(&event)) {
+            return;
+        }
+    }
+}
+
+/// The files a build depends on: report.yaml and metrics.yaml always (they
+/// decide what else is used), and the files the last good build read.
+/// Anything else in the folder, such as an editor's temporary and swap files
+/// or our own PDFs, is not watched: an editor that writes `metrics.yaml.new`
+/// and renames it over `metrics.yaml` rebuilds once, on the rename.
+struct Watched {
+    root: PathBuf,
+    /// Relative to `root`, as the report names them.
+    used: Vec<String>,
+}
+
+impl Watched {
+    fn uses(&self, path: &Path) -> bool {
+        let Ok(rel) = path.strip_prefix(&self.root) else { return false };
         let rel = rel.to_string_lossy();
-        rel == REPORT_FILE || rel == METRICS_FILE || used.iter().any(|u| *u == rel)
-    };
-    changes && event.paths.iter().any(|p| watched(p))
+        rel == REPORT_FILE || rel == METRICS_FILE || self.used.iter().any(|u| *u == rel)
+    }
+
+    /// A change worth rebuilding for: a used file was created, written,
+    /// renamed or removed.
+    fn changed(&self, event: &notify::Event) -> bool {
+        let kind = matches!(
+            event.kind,
+            EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) | EventKind::Access(AccessKind::Close(AccessMode::Write))
+        );
+        kind && event.paths.iter().any(|p| self.uses(p))
+    }
+
+    /// A change that ends a save, so the build need not wait: a used file
+    /// closed after writing, or renamed into place. A write, a new file or
+    /// a removal may still be followed by more (the rest of the text; the
+    /// file that replaces the removed one).
+    fn saved(&self, event: &notify::Event) -> bool {
+        let target = match event.kind {
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) => event.paths.first(),
+            EventKind::Modify(ModifyKind::Name(RenameMode::To)) => event.paths.first(),
+            EventKind::Modify(ModifyKind::Name(RenameMode::Both)) => event.paths.get(1),
+            _ => None,
+        };
+        target.is_some_and(|p| self.uses(p))
+    }
 }
 
 fn cannot_watch(e: &notify::Error, format: MessageFormat) -> Outcome {

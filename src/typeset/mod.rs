@@ -1,6 +1,7 @@
 //! Typesetting: our typst `World`, the bundled fonts and templates, the
-//! diagnostics printer, and PDF export.
+//! compile loop, the diagnostics printer, and PDF export.
 
+pub mod compile;
 pub mod diag;
 pub mod fonts;
 pub mod pdf;

@@ -78,6 +78,16 @@ impl Watch {
         Self { child, lines }
     }
 
+    /// The next line saying how a build ended.
+    fn next_build(&self) -> String {
+        loop {
+            let line = self.expect("");
+            if line.starts_with("wrote") || line.starts_with("build failed") {
+                return line;
+            }
+        }
+    }
+
     /// The next line starting with `prefix`, within 20 s (a hang guard).
     fn expect(&self, prefix: &str) -> String {
         loop {
@@ -110,6 +120,11 @@ fn watch_rebuilds_on_edits_renames_and_keeps_the_last_good_pdf() {
     watch.expect("wrote");
     let Some(text) = pdf_text(&pdf) else { return };
     assert!(text.contains("337家次"), "the edit is not in the PDF");
+    // A rebuild reuses what the last build compressed and laid out; the PDF
+    // must be the one a fresh build of the same files gives, byte for byte.
+    let fresh = dir.parent().unwrap().join("fresh.pdf");
+    assert!(baogao(&["build", dir.to_str().unwrap(), "-o", fresh.to_str().unwrap()]).status.success());
+    assert!(std::fs::read(&pdf).unwrap() == std::fs::read(&fresh).unwrap(), "the rebuilt PDF differs from a fresh build");
 
     // A save by rename, as vim and VS Code do; a slow one, so a build
     // started by the temporary file would show (it must not start one).
@@ -118,6 +133,29 @@ fn watch_rebuilds_on_edits_renames_and_keeps_the_last_good_pdf() {
     std::fs::rename(dir.join("metrics.yaml.new"), dir.join("metrics.yaml")).unwrap();
     watch.expect("wrote");
     assert!(pdf_text(&pdf).unwrap().contains("338家次"));
+
+    // A save in pieces: the build waits for the file to be closed, so it
+    // neither fails on the half-written file nor misses the second half.
+    {
+        use std::io::Write;
+        let text = metrics.replace("value: 336", "value: 339");
+        let (first, rest) = text.split_at(text.len() / 2);
+        let mut file = std::fs::File::create(dir.join("metrics.yaml")).unwrap();
+        file.write_all(first.as_bytes()).unwrap();
+        file.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(30));
+        file.write_all(rest.as_bytes()).unwrap();
+    }
+    assert!(watch.next_build().starts_with("wrote"), "a half-written file was built");
+    assert!(pdf_text(&pdf).unwrap().contains("339家次"));
+
+    // vim's save: the old file is renamed away to a backup, then a new one
+    // written; the rename away does not start a build of a missing file.
+    std::fs::rename(dir.join("metrics.yaml"), dir.join("metrics.yaml~")).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(dir.join("metrics.yaml"), metrics.replace("value: 336", "value: 340")).unwrap();
+    assert!(watch.next_build().starts_with("wrote"), "the rename away was built");
+    assert!(pdf_text(&pdf).unwrap().contains("340家次"));
 
     // A broken save: errors, and the last good PDF stays.
     let good = std::fs::read(&pdf).unwrap();
