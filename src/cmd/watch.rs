@@ -1,12 +1,15 @@
 //! `baogao watch`: rebuilds a report whenever one of its files is saved.
 //!
-//! One [`Session`] (and so one typst World) lives for the whole watch, so
-//! typst recompiles only what an edit touched; old cache entries are evicted
-//! after each build. The folder is watched, not single files, so editors that
-//! save by writing a new file and renaming it over the old one (vim, VS Code)
-//! are seen; only changes to files the report uses start a build. A failed build prints its errors and leaves the last good PDF.
-//! Ctrl-C only raises a flag, so a PDF being written is finished (and no
-//! temporary file is left) before the watch ends.
+//! One [`Session`] (and so one typst World, and the last document as the
+//! first guess of the next layout) lives for the whole watch, so typst
+//! recompiles only what an edit touched; old cache entries are evicted after
+//! each build. The folder is watched, not single files, so editors that save
+//! by writing a new file and renaming it over the old one (vim, VS Code) are
+//! seen; only changes to files the report uses start a build, and it starts
+//! as soon as the save ends (the file closed, or renamed into place). A
+//! failed build prints its errors and leaves the last good PDF. Ctrl-C only
+//! raises a flag, so a PDF being written is finished (and no temporary file
+//! is left) before the watch ends.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
