@@ -27,8 +27,9 @@ use crate::typeset::diag::{self, MessageFormat};
 
 /// How long to wait for the rest of a save whose end the system does not
 /// report: a save is usually several events, and a file closed after writing
-/// (or renamed into place) is complete at once, so this is only a fallback.
-const SETTLE: Duration = Duration::from_millis(50);
+/// (or renamed into place) is complete at once, so this is only a fallback,
+/// long enough for a writer that pauses between pieces on a busy machine.
+const SETTLE: Duration = Duration::from_millis(100);
 
 /// Builds, then rebuilds on every relevant change until Ctrl-C.
 pub fn run(args: &WatchArgs, format: MessageFormat) -> Outcome {
@@ -100,11 +101,17 @@ fn build(session: &mut Session, args: &WatchArgs, output: &Path, used: Vec<Strin
 }
 
 /// Waits for the save that began with a change to end: until a file the
-/// report uses is saved, or no event has come for [`SETTLE`].
+/// report uses is saved, or no event has come for [`SETTLE`], and never
+/// longer than a second (another program writing in the folder all the
+/// time must not hold the build back).
 fn settle(rx: &mpsc::Receiver<notify::Result<notify::Event>>, files: &Watched) {
-    while let Ok(next) = rx.recv_timeout(SETTLE) {
-        if next.is_ok_and(|event| files.saved(&event)) {
-            return;
+    let deadline = Instant::now() + Duration::from_secs(1);
+    loop {
+        let wait = SETTLE.min(deadline.saturating_duration_since(Instant::now()));
+        match rx.recv_timeout(wait) {
+            Ok(Ok(event)) if files.saved(&event) => return,
+            Ok(_) if wait > Duration::ZERO => {}
+            _ => return,
         }
     }
 }
