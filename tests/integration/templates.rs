@@ -298,3 +298,39 @@ fn init_never_overwrites() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("never overwrites"));
     drop(tmp);
 }
+
+/// An own template (`name.typ` holding `source`) in a copy of the minimal
+/// report, built without standards; the temp dir, the PDF's path and the run.
+fn build_own(name: &str, source: &str) -> (tempfile::TempDir, PathBuf, std::process::Output) {
+    let (tmp, dir) = copy_fixture("minimal");
+    std::fs::write(dir.join(name), source).unwrap();
+    prepend_keys(&dir, &format!("template: {name}\n"));
+    let pdf = tmp.path().join("own.pdf");
+    let output = baogao(&["build", dir.to_str().unwrap(), "-o", pdf.to_str().unwrap(), "--standard", "none"]);
+    (tmp, pdf, output)
+}
+
+#[test]
+fn a_layout_that_never_settles_is_given_up_with_typsts_warning() {
+    // Each layout finds the markers of the last and adds one more, so the
+    // layout never settles: typst gives up after five and says which
+    // look-up kept changing. baogao runs its own copy of that loop
+    // (src/typeset/compile.rs) and must end it the same way.
+    let source = "#context for _ in range(query(<m>).len() + 1) [#metadata(none) <m>]\nText.\n";
+    let (_tmp, pdf, output) = build_own("grow.typ", source);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("converge"), "no warning that the layout did not converge: {stderr}");
+    assert!(pdf.exists());
+}
+
+#[test]
+fn an_error_typst_delays_until_the_layout_settles_still_fails_the_build() {
+    // A reference to a label nowhere in the document is only known to be an
+    // error once the layout has settled; the compile loop must report it.
+    let (_tmp, pdf, output) = build_own("refs.typ", "See @nowhere.\n");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("nowhere"), "{stderr}");
+    assert!(!pdf.exists());
+}
