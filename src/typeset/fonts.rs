@@ -2,9 +2,8 @@
 //! folders the user names and, only when asked, the system's fonts.
 
 use std::collections::BTreeSet;
-use std::hash::Hash;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook, FontInfo};
@@ -13,6 +12,7 @@ use typst_kit::fonts::FontStore;
 
 /// One bundled face: a file of `fonts/` and the face's index in it.
 struct Bundled {
+    file: &'static str,
     data: &'static [u8],
     /// For a collection (TTC) the Simplified Chinese face; 0 for a single font.
     index: u32,
@@ -20,7 +20,7 @@ struct Bundled {
 
 macro_rules! bundled {
     ($file:literal, $index:literal) => {
-        Bundled { data: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/", $file)), index: $index }
+        Bundled { file: $file, data: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/", $file)), index: $index }
     };
 }
 
@@ -49,8 +49,6 @@ pub struct FontOptions {
 /// report a command builds.
 pub struct Fonts {
     store: FontStore,
-    /// One per bundled face, set once the face has been handed to typst.
-    handed: Vec<OnceLock<()>>,
 }
 
 impl Fonts {
@@ -64,7 +62,7 @@ impl Fonts {
         if options.system {
             store.extend(typst_kit::fonts::system());
         }
-        Self { store, handed: BUNDLED.iter().map(|_| OnceLock::new()).collect() }
+        Self { store }
     }
 
     /// The index typst selects faces from.
@@ -73,47 +71,10 @@ impl Fonts {
     }
 
     /// The face at `index` in the book, for typst.
-    ///
-    /// typst's memoization hashes every face it is handed, and a face's hash
-    /// covers its whole file: 7–27 MB each, a quarter of a build's time. A
-    /// bundled face is hashed here, once (when two of typst's threads ask
-    /// for it together, one waits instead of hashing it again), and then its
-    /// pages are given back to the system: the hash touched all of them, but
-    /// typesetting reads only the tables and glyphs it needs, which the system
-    /// reads again from the executable. This keeps the memory a build uses
-    /// to what it typesets, not the size of the fonts.
     pub fn font(&self, index: usize) -> Option<Font> {
-        let font = self.store.font(index)?;
-        if let (Some(handed), Some(bundled)) = (self.handed.get(index), BUNDLED.get(index)) {
-            handed.get_or_init(|| {
-                font.hash(&mut std::hash::DefaultHasher::new());
-                release(bundled.data);
-            });
-        }
-        Some(font)
+        self.store.font(index)
     }
 }
-
-/// Gives the pages of `data`, part of the executable, back to the system.
-#[cfg(unix)]
-fn release(data: &'static [u8]) {
-    // SAFETY: `sysconf` only reads a constant of the system.
-    let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096).max(1);
-    let start = (data.as_ptr() as usize).next_multiple_of(page);
-    let end = (data.as_ptr() as usize + data.len()) / page * page;
-    if end > start {
-        // SAFETY: the whole pages in [start, end) lie inside `data`, which
-        // `include_bytes!` placed in the executable's read-only data: a
-        // private mapping of the file that nothing ever writes. Dropping its
-        // pages only makes the next read fetch the same bytes from the file
-        // again (Linux refuses to overwrite a running executable, ETXTBSY).
-        // The call cannot fail in a way that matters; at worst the pages stay.
-        unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED) };
-    }
-}
-
-#[cfg(not(unix))]
-fn release(_data: &'static [u8]) {}
 
 /// The characters among `chars` that no font in `book` can display (the
 /// coverage typst's fallback looks at), leaving out white space and
@@ -142,10 +103,50 @@ fn invisible(c: char) -> bool {
 
 fn bundled() -> impl Iterator<Item = (Font, FontInfo)> {
     BUNDLED.iter().filter_map(|b| {
-        let font = Font::new(Bytes::new(b.data), b.index)?;
+        let font = Font::new(Embedded::bytes(b), b.index)?;
         let info = font.info().clone();
         Some((font, info))
     })
+}
+
+/// A bundled file's bytes as typst holds them.
+///
+/// typst's memoization identifies a font by the hash of its file's bytes,
+/// computed the first time the font is used: 7–27 MB per face, read and
+/// hashed at every start, which was a quarter of a build's time and made
+/// the whole file resident. A bundled file cannot change while baogao runs
+/// (it is part of the executable), so its name and length identify its
+/// bytes within the process as surely as their hash. `Bytes` computes its
+/// hash once and keeps it, so the hash is taken here, while the bytes still
+/// read as that identity, and only then do they read as the font.
+struct Embedded {
+    data: &'static [u8],
+    identity: Vec<u8>,
+    /// Set once the hash is taken; from then on the bytes are `data`.
+    hashed: OnceLock<()>,
+}
+
+impl Embedded {
+    fn bytes(bundled: &Bundled) -> Bytes {
+        let identity = format!("\0baogao embedded font\0{}\0{}\0", bundled.file, bundled.data.len());
+        let embedded = Arc::new(Embedded { data: bundled.data, identity: identity.into_bytes(), hashed: OnceLock::new() });
+        let bytes = Bytes::new(Shown(embedded.clone()));
+        typst::utils::hash128(&bytes);
+        embedded.hashed.get_or_init(|| ());
+        bytes
+    }
+}
+
+/// The handle through which `Bytes` reads an `Embedded`.
+struct Shown(Arc<Embedded>);
+
+impl AsRef<[u8]> for Shown {
+    fn as_ref(&self) -> &[u8] {
+        match self.0.hashed.get() {
+            Some(()) => self.0.data,
+            None => &self.0.identity,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -180,6 +181,17 @@ mod tests {
             .collect();
         assert!(by_typst.len() > 100 && by_typst.len() < chars.len() - 1000, "{} of {}", by_typst.len(), chars.len());
         assert_eq!(uncovered(&book, chars.iter().copied()), by_typst);
+    }
+
+    #[test]
+    fn a_bundled_file_is_hashed_by_its_identity_and_reads_as_the_font() {
+        let bytes = Embedded::bytes(&BUNDLED[0]);
+        assert_eq!(bytes.as_slice(), BUNDLED[0].data);
+        let identity = format!("\0baogao embedded font\0NotoSerifCJK-Regular.ttc\0{}\0", BUNDLED[0].data.len());
+        assert_eq!(typst::utils::hash128(&bytes), typst::utils::hash128(&Bytes::new(identity.into_bytes())));
+        // Files of the same size still differ in name.
+        let hashes: BTreeSet<u128> = BUNDLED.iter().map(|b| typst::utils::hash128(&Embedded::bytes(b))).collect();
+        assert_eq!(hashes.len(), BUNDLED.len());
     }
 
     #[test]
