@@ -2,6 +2,7 @@
 //! every problem with its place instead of stopping at the first.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 
@@ -56,7 +57,7 @@ pub struct Loaded {
 /// than `max_table_rows` rows in all.
 pub fn load(folder: &Folder, max_table_rows: usize) -> Result<Loaded, Vec<Problem>> {
     let source = read_text(folder, REPORT_FILE).map_err(|p| vec![p])?;
-    let report: model::Report = yaml::parse(REPORT_FILE, &source).map_err(|p| vec![p])?;
+    let report = parse_report(&source).map_err(|p| vec![p])?;
     let src = SourceText { file: REPORT_FILE, text: &source };
     let (metrics, metrics_file, mut problems) = load_metrics(folder, &report, &src)?;
     let mut sources = vec![REPORT_FILE.to_string()];
@@ -82,6 +83,14 @@ pub fn load(folder: &Folder, max_table_rows: usize) -> Result<Loaded, Vec<Proble
         }),
         _ => Err(problems),
     }
+}
+
+/// report.yaml's model. Memoized on the text: in `watch`, most saves are of
+/// metrics or tables, and parsing a long report again was a third of
+/// loading it.
+#[comemo::memoize]
+fn parse_report(source: &str) -> Result<Arc<model::Report>, Problem> {
+    yaml::parse(REPORT_FILE, source).map(Arc::new)
 }
 
 /// One problem per character in `chars` (ones no font has), placed where it
