@@ -177,6 +177,8 @@ mod tests {
         let book = FontBook::from_infos(bundled().map(|(_, info)| info));
         assert!(uncovered(&book, "埒𬌗𠮷，。“”ABC abc\n\u{200D}".chars()).is_empty());
         assert_eq!(uncovered(&book, "‣".chars()).into_iter().collect::<Vec<_>>(), ['‣']);
+        // Repeated characters are reported once, whatever comes between.
+        assert_eq!(uncovered(&book, "‣中‣\u{10FFFF}a‣".chars()).into_iter().collect::<Vec<_>>(), ['‣', '\u{10FFFF}']);
     }
 
     #[test]
