@@ -132,8 +132,8 @@ fn bundled() -> impl Iterator<Item = (Font, FontInfo)> {
 ///
 /// typst's memoization identifies a font by the hash of its file's bytes,
 /// computed the first time the font is used: 7–27 MB per face, read and
-/// hashed at every start, which was a quarter of a build's time and made
-/// the whole file resident. A bundled file cannot change while baogao runs
+/// hashed at every start, which was a fifth of a cold build's time and
+/// made the whole file resident. A bundled file cannot change while baogao runs
 /// (it is part of the executable), so its name and length identify its
 /// bytes within the process as surely as their hash. `Bytes` computes its
 /// hash once and keeps it, so the hash is taken here, while the bytes still
