@@ -5,11 +5,11 @@
 //! recompiles only what an edit touched; old cache entries are evicted after
 //! each build. The folder is watched, not single files, so editors that save
 //! by writing a new file and renaming it over the old one (vim, VS Code) are
-//! seen; only changes to files the report uses start a build, and it starts
-//! as soon as the save ends (the file closed, or renamed into place). A
-//! failed build prints its errors and leaves the last good PDF. Ctrl-C only
-//! raises a flag, so a PDF being written is finished (and no temporary file
-//! is left) before the watch ends.
+//! seen; only a change to the content of a file the report uses starts a
+//! build, and it starts as soon as the save ends (the file closed, or
+//! renamed into place). A failed build prints its errors and leaves the
+//! last good PDF. Ctrl-C only raises a flag, so a PDF being written is
+//! finished (and no temporary file is left) before the watch ends.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -22,7 +22,7 @@ use notify::{EventKind, RecursiveMode, Watcher};
 
 use super::{Outcome, Session, font_store};
 use crate::cli::WatchArgs;
-use crate::report::{METRICS_FILE, REPORT_FILE};
+use crate::report::{Folder, METRICS_FILE, REPORT_FILE};
 use crate::typeset::diag::{self, MessageFormat};
 
 /// How long to wait for the rest of a save whose end the system does not
@@ -53,7 +53,8 @@ pub fn run(args: &WatchArgs, format: MessageFormat) -> Outcome {
     if let Err(e) = watcher.watch(session.folder.root(), RecursiveMode::Recursive) {
         return cannot_watch(&e, format);
     }
-    let mut files = Watched { root: session.folder.root().to_path_buf(), used: Vec::new() };
+    let mut files = Watched { root: session.folder.root().to_path_buf(), used: Vec::new(), built: 0 };
+    files.built = files.fingerprint(&session.folder);
     files.used = build(&mut session, args, &output, Vec::new());
     say!("watching {} (Ctrl-C to stop)", session.dir.display());
     while !stop.load(Ordering::SeqCst) {
@@ -63,6 +64,14 @@ pub fn run(args: &WatchArgs, format: MessageFormat) -> Outcome {
                     settle(&rx, &files);
                 }
                 while rx.try_recv().is_ok() {}
+                // A save is several events, and one may come after the
+                // build it started has begun (a rename's last); a file can
+                // also be closed unchanged. Only a change of content builds.
+                let now = files.fingerprint(&session.folder);
+                if now == files.built {
+                    continue;
+                }
+                files.built = now;
                 files.used = build(&mut session, args, &output, std::mem::take(&mut files.used));
             }
             Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
@@ -125,9 +134,19 @@ struct Watched {
     root: PathBuf,
     /// Relative to `root`, as the report names them.
     used: Vec<String>,
+    /// The [`fingerprint`](Self::fingerprint) the last build started from.
+    built: u128,
 }
 
 impl Watched {
+    /// A hash of the contents of the files the report uses, read now (a
+    /// missing or unreadable file counts as such).
+    fn fingerprint(&self, folder: &Folder) -> u128 {
+        let files = [REPORT_FILE, METRICS_FILE].into_iter().chain(self.used.iter().map(String::as_str));
+        let contents: Vec<(&str, Option<Vec<u8>>)> = files.map(|f| (f, folder.read(f).ok())).collect();
+        typst::utils::hash128(&contents)
+    }
+
     fn uses(&self, path: &Path) -> bool {
         let Ok(rel) = path.strip_prefix(&self.root) else { return false };
         let rel = rel.to_string_lossy();

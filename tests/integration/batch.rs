@@ -88,6 +88,19 @@ impl Watch {
         }
     }
 
+    /// Whether no build ends within `wait`.
+    fn quiet_for(&self, wait: Duration) -> bool {
+        let end = std::time::Instant::now() + wait;
+        while let Some(left) = end.checked_duration_since(std::time::Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.starts_with("wrote") || line.starts_with("build failed") => return false,
+                Ok(_) => continue,
+                Err(_) => return true,
+            }
+        }
+        true
+    }
+
     /// The next line starting with `prefix`, within 20 s (a hang guard).
     fn expect(&self, prefix: &str) -> String {
         loop {
@@ -156,6 +169,15 @@ fn watch_rebuilds_on_edits_renames_and_keeps_the_last_good_pdf() {
     std::fs::write(dir.join("metrics.yaml"), metrics.replace("value: 336", "value: 340")).unwrap();
     assert!(watch.next_build().starts_with("wrote"), "the rename away was built");
     assert!(pdf_text(&pdf).unwrap().contains("340家次"));
+
+    // A file closed without a change (an editor saving an unmodified
+    // buffer; the last event of a rename arriving after its build began)
+    // builds nothing; the next edit builds once.
+    drop(std::fs::OpenOptions::new().append(true).open(dir.join("metrics.yaml")).unwrap());
+    assert!(watch.quiet_for(Duration::from_millis(1500)), "a file closed unchanged was built again");
+    std::fs::write(dir.join("metrics.yaml"), metrics.replace("value: 336", "value: 341")).unwrap();
+    assert!(watch.next_build().starts_with("wrote"));
+    assert!(pdf_text(&pdf).unwrap().contains("341家次"));
 
     // A broken save: errors, and the last good PDF stays.
     let good = std::fs::read(&pdf).unwrap();
