@@ -11,7 +11,7 @@
 //! last good PDF. Ctrl-C only raises a flag, so a PDF being written is
 //! finished (and no temporary file is left) before the watch ends.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -53,9 +53,9 @@ pub fn run(args: &WatchArgs, format: MessageFormat) -> Outcome {
     if let Err(e) = watcher.watch(session.folder.root(), RecursiveMode::Recursive) {
         return cannot_watch(&e, format);
     }
-    let mut files = Watched { root: session.folder.root().to_path_buf(), used: Vec::new(), built: 0 };
-    files.built = files.fingerprint(&session.folder);
-    files.used = build(&mut session, args, &output, Vec::new());
+    let mut files = Watched { folder: session.folder.clone(), used: Vec::new(), built: 0 };
+    files.built = files.fingerprint();
+    build(&mut session, args, &output, &mut files);
     say!("watching {} (Ctrl-C to stop)", session.dir.display());
     while !stop.load(Ordering::SeqCst) {
         match rx.recv_timeout(Duration::from_millis(100)) {
@@ -67,12 +67,12 @@ pub fn run(args: &WatchArgs, format: MessageFormat) -> Outcome {
                 // A save is several events, and one may come after the
                 // build it started has begun (a rename's last); a file can
                 // also be closed unchanged. Only a change of content builds.
-                let now = files.fingerprint(&session.folder);
+                let now = files.fingerprint();
                 if now == files.built {
                     continue;
                 }
                 files.built = now;
-                files.used = build(&mut session, args, &output, std::mem::take(&mut files.used));
+                build(&mut session, args, &output, &mut files);
             }
             Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
@@ -82,15 +82,14 @@ pub fn run(args: &WatchArgs, format: MessageFormat) -> Outcome {
     Outcome::Success
 }
 
-/// One build; prints one line with its time, or the errors. Returns the
-/// files the report uses (relative to its folder), to watch for the next
-/// build; after a failed load, those of the last good one.
-fn build(session: &mut Session, args: &WatchArgs, output: &Path, used: Vec<String>) -> Vec<String> {
+/// One build; prints one line with its time, or the errors. A build that
+/// loads updates the files watched; after a failed load they stay those of
+/// the last good one.
+fn build(session: &mut Session, args: &WatchArgs, output: &Path, files: &mut Watched) {
     let start = Instant::now();
-    let mut used = used;
     let result = session.load(&args.input).and_then(|job| {
         let loaded = start.elapsed();
-        used = job.loaded.sources.clone();
+        files.used = job.loaded.sources.clone();
         let done = session.typeset(&job)?;
         let before_write = Instant::now();
         session.write(output, &done)?;
@@ -106,7 +105,6 @@ fn build(session: &mut Session, args: &WatchArgs, output: &Path, used: Vec<Strin
     }
     // Keep the memoized results the next edit is likely to reuse.
     comemo::evict(10);
-    used
 }
 
 /// Waits for the save that began with a change to end: until a file the
@@ -131,8 +129,8 @@ fn settle(rx: &mpsc::Receiver<notify::Result<notify::Event>>, files: &Watched) {
 /// or our own PDFs, is not watched: an editor that writes `metrics.yaml.new`
 /// and renames it over `metrics.yaml` rebuilds once, on the rename.
 struct Watched {
-    root: PathBuf,
-    /// Relative to `root`, as the report names them.
+    folder: Folder,
+    /// Relative to the folder, as the report names them.
     used: Vec<String>,
     /// The [`fingerprint`](Self::fingerprint) the last build started from.
     built: u128,
@@ -141,14 +139,14 @@ struct Watched {
 impl Watched {
     /// A hash of the contents of the files the report uses, read now (a
     /// missing or unreadable file counts as such).
-    fn fingerprint(&self, folder: &Folder) -> u128 {
+    fn fingerprint(&self) -> u128 {
         let files = [REPORT_FILE, METRICS_FILE].into_iter().chain(self.used.iter().map(String::as_str));
-        let contents: Vec<(&str, Option<Vec<u8>>)> = files.map(|f| (f, folder.read(f).ok())).collect();
+        let contents: Vec<(&str, Option<Vec<u8>>)> = files.map(|f| (f, self.folder.read(f).ok())).collect();
         typst::utils::hash128(&contents)
     }
 
     fn uses(&self, path: &Path) -> bool {
-        let Ok(rel) = path.strip_prefix(&self.root) else { return false };
+        let Ok(rel) = path.strip_prefix(self.folder.root()) else { return false };
         let rel = rel.to_string_lossy();
         rel == REPORT_FILE || rel == METRICS_FILE || self.used.iter().any(|u| *u == rel)
     }
@@ -158,7 +156,10 @@ impl Watched {
     fn changed(&self, event: &notify::Event) -> bool {
         let kind = matches!(
             event.kind,
-            EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) | EventKind::Access(AccessKind::Close(AccessMode::Write))
+            EventKind::Create(_)
+                | EventKind::Modify(_)
+                | EventKind::Remove(_)
+                | EventKind::Access(AccessKind::Close(AccessMode::Write))
         );
         kind && event.paths.iter().any(|p| self.uses(p))
     }

@@ -45,9 +45,8 @@ fn compile_impl(
     let target = TargetElem::target.set(Target::Paged).wrap();
     let styles = base.chain(&target);
 
-    let main = world
-        .source(world.main())
-        .map_err(|e| eco_vec![SourceDiagnostic::error(Span::detached(), e.to_string())])?;
+    let main =
+        world.source(world.main()).map_err(|e| eco_vec![SourceDiagnostic::error(Span::detached(), e.to_string())])?;
     let content =
         typst_eval::eval(world, library, traced, sink.track_mut(), Route::default().track(), &main)?.content();
 
@@ -82,8 +81,7 @@ fn compile_impl(
                 *slot = doc.introspector().as_ref();
             }
             introspectors[MAX_ITERS] = document.introspector().as_ref();
-            let warnings =
-                typst::introspection::analyze(world, introspectors, subsink.introspections());
+            let warnings = typst::introspection::analyze(world, introspectors, subsink.introspections());
             sink.extend_from_sink(subsink);
             for warning in warnings {
                 sink.warn(warning);

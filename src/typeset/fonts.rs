@@ -7,7 +7,6 @@ use std::sync::{Arc, OnceLock};
 
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook, FontInfo};
-use typst::utils::LazyHash;
 use typst_kit::fonts::FontStore;
 
 /// One bundled face: a file of `fonts/` and the face's index in it.
@@ -20,7 +19,11 @@ struct Bundled {
 
 macro_rules! bundled {
     ($file:literal, $index:literal) => {
-        Bundled { file: $file, data: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/", $file)), index: $index }
+        Bundled {
+            file: $file,
+            data: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/", $file)),
+            index: $index,
+        }
     };
 }
 
@@ -45,35 +48,17 @@ pub struct FontOptions {
     pub system: bool,
 }
 
-/// The fonts of a build, bundled first, then the user's; shared by every
-/// report a command builds.
-pub struct Fonts {
-    store: FontStore,
-}
-
-impl Fonts {
-    /// Indexes the bundled faces and those `options` add.
-    pub fn new(options: &FontOptions) -> Self {
-        let mut store = FontStore::new();
-        store.extend(bundled());
-        for path in &options.paths {
-            store.extend(typst_kit::fonts::scan(path));
-        }
-        if options.system {
-            store.extend(typst_kit::fonts::system());
-        }
-        Self { store }
+/// The fonts of a build: bundled first, then the user's.
+pub fn store(options: &FontOptions) -> FontStore {
+    let mut store = FontStore::new();
+    store.extend(bundled());
+    for path in &options.paths {
+        store.extend(typst_kit::fonts::scan(path));
     }
-
-    /// The index typst selects faces from.
-    pub fn book(&self) -> &LazyHash<FontBook> {
-        self.store.book()
+    if options.system {
+        store.extend(typst_kit::fonts::system());
     }
-
-    /// The face at `index` in the book, for typst.
-    pub fn font(&self, index: usize) -> Option<Font> {
-        self.store.font(index)
-    }
+    store
 }
 
 /// The characters among `chars` that no font in `book` can display (the
@@ -148,7 +133,8 @@ struct Embedded {
 impl Embedded {
     fn bytes(bundled: &Bundled) -> Bytes {
         let identity = format!("\0baogao embedded font\0{}\0{}\0", bundled.file, bundled.data.len());
-        let embedded = Arc::new(Embedded { data: bundled.data, identity: identity.into_bytes(), hashed: OnceLock::new() });
+        let embedded =
+            Arc::new(Embedded { data: bundled.data, identity: identity.into_bytes(), hashed: OnceLock::new() });
         let bytes = Bytes::new(Shown(embedded.clone()));
         typst::utils::hash128(&bytes);
         embedded.hashed.get_or_init(|| ());

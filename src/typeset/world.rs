@@ -12,8 +12,8 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_kit::files::{FileLoader, FileStore};
+use typst_kit::fonts::FontStore;
 
-use super::fonts::Fonts;
 use super::templates;
 use crate::report::folder::FolderError;
 use crate::report::{Folder, Template};
@@ -24,7 +24,7 @@ pub const DATA_PATH: &str = "/_data/report.json";
 /// One World per process, reused across compiles so typst's caches hold.
 pub struct BaogaoWorld {
     library: LazyHash<Library>,
-    fonts: Arc<Fonts>,
+    fonts: Arc<FontStore>,
     files: FileStore<Loader>,
     main: FileId,
     /// The report folder as the user named it, for messages.
@@ -40,7 +40,7 @@ struct Loader {
 impl BaogaoWorld {
     /// A world for the report in `folder`, compiling the built-in `report`
     /// template until [`set_template`](Self::set_template) says otherwise.
-    pub fn new(folder: Folder, display_root: &Path, fonts: Arc<Fonts>) -> Self {
+    pub fn new(folder: Folder, display_root: &Path, fonts: Arc<FontStore>) -> Self {
         Self {
             library: LazyHash::new(Library::builder().build()),
             fonts,
@@ -59,7 +59,7 @@ impl BaogaoWorld {
     }
 
     /// The fonts' index.
-    pub fn fonts(&self) -> &Fonts {
+    pub fn fonts(&self) -> &FontStore {
         &self.fonts
     }
 

@@ -82,7 +82,7 @@ impl Watch {
     fn next_build(&self) -> String {
         loop {
             let line = self.expect("");
-            if line.starts_with("wrote") || line.starts_with("build failed") {
+            if ends_build(&line) {
                 return line;
             }
         }
@@ -93,7 +93,7 @@ impl Watch {
         let end = std::time::Instant::now() + wait;
         while let Some(left) = end.checked_duration_since(std::time::Instant::now()) {
             match self.lines.recv_timeout(left) {
-                Ok(line) if line.starts_with("wrote") || line.starts_with("build failed") => return false,
+                Ok(line) if ends_build(&line) => return false,
                 Ok(_) => continue,
                 Err(_) => return true,
             }
@@ -111,6 +111,11 @@ impl Watch {
             }
         }
     }
+}
+
+/// Whether a line of `baogao watch` says how a build ended.
+fn ends_build(line: &str) -> bool {
+    line.starts_with("wrote") || line.starts_with("build failed")
 }
 
 impl Drop for Watch {
@@ -137,7 +142,10 @@ fn watch_rebuilds_on_edits_renames_and_keeps_the_last_good_pdf() {
     // must be the one a fresh build of the same files gives, byte for byte.
     let fresh = dir.parent().unwrap().join("fresh.pdf");
     assert!(baogao(&["build", dir.to_str().unwrap(), "-o", fresh.to_str().unwrap()]).status.success());
-    assert!(std::fs::read(&pdf).unwrap() == std::fs::read(&fresh).unwrap(), "the rebuilt PDF differs from a fresh build");
+    assert!(
+        std::fs::read(&pdf).unwrap() == std::fs::read(&fresh).unwrap(),
+        "the rebuilt PDF differs from a fresh build"
+    );
 
     // A save by rename, as vim and VS Code do; a slow one, so a build
     // started by the temporary file would show (it must not start one).

@@ -234,12 +234,7 @@ pub fn text_lines(pdf: &Path, page: u32) -> Option<Vec<TextLine>> {
         let (tag, rest) = chunk.split_once('>').expect("line tag");
         let body = rest.split("</line>").next().unwrap_or("");
         let text: String = body.split("<word").skip(1).filter_map(|w| w.split_once('>')?.1.split('<').next()).collect();
-        lines.push(TextLine {
-            left: attr(tag, "xMin"),
-            top: attr(tag, "yMin"),
-            right: attr(tag, "xMax"),
-            text,
-        });
+        lines.push(TextLine { left: attr(tag, "xMin"), top: attr(tag, "yMin"), right: attr(tag, "xMax"), text });
     }
     Some(lines)
 }
