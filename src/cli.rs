@@ -90,7 +90,8 @@ pub struct BuildArgs {
     /// files) into DIR, for the typst CLI or for going on by hand.
     #[arg(long, value_name = "DIR")]
     pub emit_typst: Option<PathBuf>,
-    /// Print how long each stage took (load, compile, export, write).
+    /// Print how long each stage took (load, compile, export, write) and
+    /// how many times the report was laid out.
     #[arg(long)]
     pub timings: bool,
     #[command(flatten)]
@@ -112,7 +113,8 @@ pub struct WatchArgs {
     /// Where to write the PDF [default: <report-dir>/<folder-name>.pdf].
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
-    /// Print how long each stage of every build took (load, compile, export, write).
+    /// Print how long each stage of every build took (load, compile, export,
+    /// write) and how many times the report was laid out.
     #[arg(long)]
     pub timings: bool,
     #[command(flatten)]

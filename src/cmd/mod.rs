@@ -69,6 +69,8 @@ pub struct Typeset {
     pub pages: PagedDocument,
     pub pdf: Vec<u8>,
     pub compile: Duration,
+    /// How many times typst laid the document out.
+    pub layouts: usize,
     pub export: Duration,
 }
 
@@ -78,9 +80,11 @@ impl Typeset {
     pub fn timings(&self, load: Duration, write: Duration) -> String {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         format!(
-            "load {:.1} ms, compile {:.1} ms, export {:.1} ms, write {:.1} ms",
+            "load {:.1} ms, compile {:.1} ms ({} layout{}), export {:.1} ms, write {:.1} ms",
             ms(load),
             ms(self.compile),
+            self.layouts,
+            if self.layouts == 1 { "" } else { "s" },
             ms(self.export),
             ms(write)
         )
@@ -160,7 +164,7 @@ impl Session {
     pub fn typeset(&mut self, job: &Job) -> Result<Typeset, Outcome> {
         self.world.set_data(job.data());
         let start = Instant::now();
-        let result = compile::compile(&self.world, self.last.as_ref());
+        let (result, layouts) = compile::compile(&self.world, self.last.as_ref());
         let warnings: Vec<SourceDiagnostic> = result.warnings.into_iter().collect();
         let pages = result.output.map_err(|errors| {
             let all: Vec<_> = errors.into_iter().chain(warnings.iter().cloned()).collect();
@@ -176,7 +180,7 @@ impl Session {
             diag::print(&self.world, &errors, self.format);
             Outcome::ReportError
         })?;
-        Ok(Typeset { pages, pdf, compile, export: start.elapsed() - compile })
+        Ok(Typeset { pages, pdf, compile, layouts, export: start.elapsed() - compile })
     }
 
     /// Writes the PDF atomically; prints the error if it cannot.

@@ -26,17 +26,20 @@ use typst::utils::Protected;
 use typst_layout::PagedDocument;
 
 /// Compiles the world's main file, taking `last` (the document the last
-/// compile of this report produced) as the first guess of its layout.
-pub fn compile(world: &dyn World, last: Option<&PagedDocument>) -> Warned<SourceResult<PagedDocument>> {
+/// compile of this report produced) as the first guess of its layout. Also
+/// gives how many times the document was laid out (`--timings` shows it).
+pub fn compile(world: &dyn World, last: Option<&PagedDocument>) -> (Warned<SourceResult<PagedDocument>>, usize) {
     let mut sink = Sink::new();
-    let output = compile_impl(world.track(), last, &mut sink).map_err(deduplicate);
-    Warned { output, warnings: sink.warnings() }
+    let mut layouts = 0;
+    let output = compile_impl(world.track(), last, &mut sink, &mut layouts).map_err(deduplicate);
+    (Warned { output, warnings: sink.warnings() }, layouts)
 }
 
 fn compile_impl(
     world: Tracked<dyn World + '_>,
     last: Option<&PagedDocument>,
     sink: &mut Sink,
+    layouts: &mut usize,
 ) -> SourceResult<PagedDocument> {
     let library = world.library();
     let traced = Traced::default();
@@ -69,6 +72,7 @@ fn compile_impl(
             route: Route::default(),
         };
         let document = typst_layout::layout_document(&mut engine, &content, styles)?;
+        *layouts += 1;
 
         if constraint.validate(document.introspector().as_ref() as &dyn Introspector) {
             sink.extend_from_sink(subsink);

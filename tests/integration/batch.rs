@@ -61,9 +61,10 @@ struct Watch {
 }
 
 impl Watch {
-    fn start(dir: &std::path::Path) -> Self {
+    fn start(dir: &std::path::Path, options: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_baogao"))
             .args(["watch", dir.to_str().unwrap()])
+            .args(options)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -128,7 +129,7 @@ impl Drop for Watch {
 fn watch_rebuilds_on_edits_renames_and_keeps_the_last_good_pdf() {
     let (_tmp, dir) = copy_fixture("minimal");
     let pdf = dir.join("minimal.pdf");
-    let watch = Watch::start(&dir);
+    let watch = Watch::start(&dir, &[]);
     watch.expect("wrote");
     watch.expect("watching");
 
@@ -200,4 +201,28 @@ fn watch_rebuilds_on_edits_renames_and_keeps_the_last_good_pdf() {
     let leftovers: Vec<_> =
         files_below(&dir).into_iter().filter(|p| p.to_string_lossy().contains(".baogao-")).collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// The number of layouts a `--timings` line reports.
+fn layouts(timings: &str) -> usize {
+    let (_, rest) = timings.split_once(" ms (").unwrap_or_else(|| panic!("no layout count in `{timings}`"));
+    rest.split(' ').next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn a_watch_rebuild_after_a_changed_figure_lays_the_report_out_once() {
+    let (_tmp, dir) = copy_fixture("minimal");
+    let watch = Watch::start(&dir, &["--timings"]);
+    // A fresh build knows nothing of its page numbers and lays the report
+    // out until its table of contents settles.
+    let first = watch.expect("load");
+    assert!(layouts(&first) >= 2, "{first}");
+    watch.expect("watching");
+    // The rebuild starts from the last build's layout, which a new figure
+    // does not move: once is enough.
+    let metrics = std::fs::read_to_string(dir.join("metrics.yaml")).unwrap();
+    std::fs::write(dir.join("metrics.yaml"), metrics.replace("value: 336", "value: 337")).unwrap();
+    let rebuild = watch.expect("load");
+    assert_eq!(layouts(&rebuild), 1, "{rebuild}");
+    assert!(watch.next_build().starts_with("wrote"));
 }
