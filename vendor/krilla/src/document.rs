@@ -26,6 +26,7 @@ use crate::page::{Page, PageSettings};
 use crate::pdf::PdfDocument;
 use crate::serialize::{SerializeContext, SerializeSettings};
 use crate::surface::Location;
+use crate::text::{Font, GlyphId};
 
 /// A PDF document.
 pub struct Document {
@@ -137,6 +138,23 @@ impl Document {
         self.serializer_context
             .register_named_destination(dest)
             .map(|_| ())
+    }
+
+    /// baogao: numbers the outline glyphs of `font` that the document will
+    /// draw, in the order given, before any page is drawn. A font's glyphs
+    /// otherwise get their numbers (CIDs) in the order the pages first use
+    /// them, so an edit that moves a glyph's first use renumbers the font
+    /// and its subset must be made and compressed again; given in ascending
+    /// order, the numbers (and the memoized subset) change only when the set
+    /// of glyphs does. Every glyph given must be drawn: one that is not
+    /// would still be embedded. Color and bitmap glyphs are left to the
+    /// pages (they become Type3 glyphs, whose numbers depend on their color).
+    pub fn reserve_glyphs(&mut self, font: Font, glyphs: impl IntoIterator<Item = GlyphId>) {
+        let container = self.serializer_context.register_font_container(font);
+        let mut container = container.borrow_mut();
+        for glyph in glyphs {
+            container.reserve_glyph(glyph);
+        }
     }
 
     /// Attempt to export the document to a PDF file.

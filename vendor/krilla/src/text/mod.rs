@@ -116,6 +116,14 @@ impl FontContainer {
         }
     }
 
+    /// baogao: see `Document::reserve_glyphs`.
+    pub(crate) fn reserve_glyph(&mut self, glyph_id: GlyphId) {
+        if should_outline(&self.font, glyph_id) {
+            // The color only matters for Type3 glyphs.
+            self.add_glyph(ColoredGlyph::new(glyph_id, crate::color::rgb::Color::black()));
+        }
+    }
+
     #[inline]
     pub(crate) fn add_glyph(&mut self, glyph: ColoredGlyph) -> (FontIdentifier, PDFGlyph) {
         if let Some(e) = self
