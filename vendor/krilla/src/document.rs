@@ -157,6 +157,16 @@ impl Document {
         }
     }
 
+    /// baogao: starts subsetting and compressing the fonts' glyphs numbered
+    /// so far (by `reserve_glyphs`) on another thread, while the pages are
+    /// drawn. Writing the fonts at `finish` waits for it and then finds its
+    /// results in the memoization caches; a font whose glyphs changed since
+    /// is prepared again there. Without the `rayon` and `comemo` features
+    /// this does nothing.
+    pub fn prepare_fonts_in_background(&mut self) {
+        self.serializer_context.prepare_fonts_in_background();
+    }
+
     /// Attempt to export the document to a PDF file.
     pub fn finish(mut self) -> KrillaResult<Vec<u8>> {
         // Write empty page if none has been created yet.

@@ -273,6 +273,9 @@ pub(crate) struct SerializeContext {
     validation_store: ValidationStore,
     /// The current location, if set.
     pub(crate) location: Option<Location>,
+    /// baogao: the fonts being prepared in the background
+    /// (`prepare_fonts_in_background`), joined before they are written.
+    fonts_in_preparation: Option<std::thread::JoinHandle<()>>,
 }
 
 impl SerializeContext {
@@ -306,6 +309,27 @@ impl SerializeContext {
             chunk_settings,
             limits: Limits::new(),
             validation_store: ValidationStore::new(),
+            fonts_in_preparation: None,
+        }
+    }
+
+    /// The fonts with glyphs so far, as `prepare_fonts` takes them.
+    #[cfg(all(feature = "rayon", feature = "comemo"))]
+    fn fonts_to_prepare(&self) -> Vec<(Font, subsetter::GlyphRemapper)> {
+        self.global_objects
+            .font_map
+            .values()
+            .filter(|c| !c.borrow().cid_font().is_empty())
+            .map(|c| c.borrow().cid_font().to_prepare())
+            .collect()
+    }
+
+    /// baogao: see `Document::prepare_fonts_in_background`.
+    pub(crate) fn prepare_fonts_in_background(&mut self) {
+        #[cfg(all(feature = "rayon", feature = "comemo"))]
+        {
+            let fonts = self.fonts_to_prepare();
+            self.fonts_in_preparation = Some(std::thread::spawn(move || crate::text::cid::prepare_fonts(fonts)));
         }
     }
 
@@ -754,15 +778,16 @@ impl SerializeContext {
     }
 
     fn serialize_fonts(&mut self, chunk_container: &mut ChunkContainer) -> KrillaResult<()> {
-        let fonts = self.global_objects.font_map.take();
         #[cfg(all(feature = "rayon", feature = "comemo"))]
-        crate::text::cid::prepare_fonts(
-            fonts
-                .values()
-                .filter(|c| !c.borrow().cid_font().is_empty())
-                .map(|c| c.borrow().cid_font().to_prepare())
-                .collect(),
-        );
+        {
+            // What the background preparation did not cover (glyphs drawn
+            // after it began) is prepared now; the rest is in the caches.
+            if let Some(preparation) = self.fonts_in_preparation.take() {
+                let _ = preparation.join();
+            }
+            crate::text::cid::prepare_fonts(self.fonts_to_prepare());
+        }
+        let fonts = self.global_objects.font_map.take();
         for font_container in fonts.values() {
             let borrowed = font_container.borrow();
 

@@ -85,6 +85,8 @@ pub(crate) fn reserve_glyphs(
             .map(|id| GlyphId::new(id as u32));
         document.reserve_glyphs(font, ids);
     }
+    // The subsets are now known: make them while the pages are drawn.
+    document.prepare_fonts_in_background();
     Ok(())
 }
 
