@@ -274,8 +274,10 @@ pub(crate) struct SerializeContext {
     /// The current location, if set.
     pub(crate) location: Option<Location>,
     /// baogao: the fonts being prepared in the background
-    /// (`prepare_fonts_in_background`), joined before they are written.
-    fonts_in_preparation: Option<std::thread::JoinHandle<()>>,
+    /// (`prepare_fonts_in_background`) and what they were prepared with,
+    /// joined before they are written.
+    #[cfg(all(feature = "rayon", feature = "comemo"))]
+    fonts_in_preparation: Option<(std::thread::JoinHandle<()>, Vec<(Font, subsetter::GlyphRemapper)>)>,
 }
 
 impl SerializeContext {
@@ -309,6 +311,7 @@ impl SerializeContext {
             chunk_settings,
             limits: Limits::new(),
             validation_store: ValidationStore::new(),
+            #[cfg(all(feature = "rayon", feature = "comemo"))]
             fonts_in_preparation: None,
         }
     }
@@ -329,7 +332,9 @@ impl SerializeContext {
         #[cfg(all(feature = "rayon", feature = "comemo"))]
         {
             let fonts = self.fonts_to_prepare();
-            self.fonts_in_preparation = Some(std::thread::spawn(move || crate::text::cid::prepare_fonts(fonts)));
+            let job = fonts.clone();
+            let handle = std::thread::spawn(move || crate::text::cid::prepare_fonts(job));
+            self.fonts_in_preparation = Some((handle, fonts));
         }
     }
 
@@ -780,12 +785,15 @@ impl SerializeContext {
     fn serialize_fonts(&mut self, chunk_container: &mut ChunkContainer) -> KrillaResult<()> {
         #[cfg(all(feature = "rayon", feature = "comemo"))]
         {
-            // What the background preparation did not cover (glyphs drawn
-            // after it began) is prepared now; the rest is in the caches.
-            if let Some(preparation) = self.fonts_in_preparation.take() {
-                let _ = preparation.join();
+            // What the background preparation did not cover (a font whose
+            // glyphs changed after it began) is prepared now; the rest is
+            // in the caches.
+            let mut fonts = self.fonts_to_prepare();
+            if let Some((handle, prepared)) = self.fonts_in_preparation.take() {
+                let _ = handle.join();
+                fonts.retain(|font| !prepared.contains(font));
             }
-            crate::text::cid::prepare_fonts(self.fonts_to_prepare());
+            crate::text::cid::prepare_fonts(fonts);
         }
         let fonts = self.global_objects.font_map.take();
         for font_container in fonts.values() {
