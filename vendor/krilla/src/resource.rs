@@ -238,6 +238,27 @@ impl Default for ResourceDictionary {
 
 pub(crate) type ResourceNumber = u32;
 
+/// baogao: a resource's name, `prefix` and number, written out by hand and
+/// not with `format!`, whose machinery showed in profiles: a name is made
+/// for every run of text and every fill.
+fn resource_name(prefix: &str, num: ResourceNumber) -> String {
+    let mut digits = [0u8; 10];
+    let mut start = digits.len();
+    let mut rest = num;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut name = String::with_capacity(prefix.len() + digits.len() - start);
+    name.push_str(prefix);
+    name.extend(digits[start..].iter().map(|&d| d as char));
+    name
+}
+
 impl ResourceDictionary {
     pub fn to_pdf_resources<T>(
         &self,
@@ -323,7 +344,7 @@ where
     }
 
     fn name_from_number(num: ResourceNumber) -> String {
-        format!("{}{}", T::get_prefix(), num)
+        resource_name(T::get_prefix(), num)
     }
 
     pub(crate) fn get_entries(&self) -> impl Iterator<Item = (String, Ref)> + '_ {
@@ -369,7 +390,7 @@ where
     }
 
     fn name_from_number(num: ResourceNumber) -> String {
-        format!("{}{}", T::get_prefix(), num)
+        resource_name(T::get_prefix(), num)
     }
 
     pub(crate) fn into_resource_list(self) -> ResourceList<T> {

@@ -105,11 +105,8 @@ where
         where
             U: Glyph,
         {
-            let (identifier, pdf_glyph) =
-                font_container.add_glyph(ColoredGlyph::new(g.glyph_id(), context_color));
-            let pdf_font = font_container
-                .get_from_identifier_mut(identifier.clone())
-                .unwrap();
+            let (pdf_font, pdf_glyph) =
+                font_container.add_glyph_with_font(ColoredGlyph::new(g.glyph_id(), context_color));
 
             let range = g.text_range().clone();
             let text = &text[range.clone()];
@@ -329,24 +326,33 @@ where
             let mut count = 1;
 
             let mut iter = self.slice.iter();
+            let first_glyph = iter.next()?;
             let first = get_glyph_props(
-                iter.next()?,
+                first_glyph,
                 self.context_color,
                 &mut self.font_container.borrow_mut(),
             );
+            // baogao: a glyph's PDF font is the CID font's exactly when it is
+            // in the CID font, which is asked without cloning and comparing
+            // font identifiers for every glyph.
+            let font_container = self.font_container.borrow();
+            let first_is_cid = font_container.is_cid_glyph(first_glyph.glyph_id());
 
             for next in iter {
-                let temp_glyph = get_glyph_props(
-                    next,
-                    self.context_color,
-                    &mut self.font_container.borrow_mut(),
-                );
+                let same_font = if first_is_cid {
+                    font_container.is_cid_glyph(next.glyph_id())
+                } else {
+                    font_container
+                        .font_identifier(ColoredGlyph::new(next.glyph_id(), self.context_color))
+                        .as_ref()
+                        == Some(&first.font_identifier)
+                };
 
                 // If either of those is different, we need to start a new subrun.
-                if first.font_identifier != temp_glyph.font_identifier
-                    || first.y_offset != temp_glyph.y_offset
+                if !same_font
+                    || first.y_offset != next.y_offset(1.0)
                     || first.y_advance != 0.0
-                    || temp_glyph.y_advance != 0.0
+                    || next.y_advance(1.0) != 0.0
                 {
                     break;
                 }
@@ -443,11 +449,8 @@ fn check_text_span_prop(
     font_container: &mut FontContainer,
     do_text_span: &mut bool,
 ) {
-    let (identifier, pdf_glyph) =
-        font_container.add_glyph(ColoredGlyph::new(glyph.glyph_id(), context_color));
-    let pdf_font = font_container
-        .get_from_identifier_mut(identifier.clone())
-        .unwrap();
+    let (pdf_font, pdf_glyph) =
+        font_container.add_glyph_with_font(ColoredGlyph::new(glyph.glyph_id(), context_color));
 
     let range = glyph.text_range().clone();
     let text = &text[range.clone()];

@@ -124,6 +124,26 @@ impl FontContainer {
         }
     }
 
+    /// baogao: `add_glyph` and the PDF font it belongs to in one step, for
+    /// the per-glyph checks of text drawing. A glyph already in the CID
+    /// font (nearly every glyph of a page) takes no font identifier, so no
+    /// reference count is touched and no fonts are compared.
+    #[inline]
+    pub(crate) fn add_glyph_with_font(&mut self, glyph: ColoredGlyph) -> (&mut dyn PdfFont, PDFGlyph) {
+        if let Some(&(_, PDFGlyph::Cid(cid))) = self.cid_cache.get(&glyph.glyph_id.to_u32()) {
+            return (&mut self.cid_font, PDFGlyph::Cid(cid));
+        }
+        let (identifier, pdf_glyph) = self.add_glyph(glyph);
+        (self.get_from_identifier_mut(identifier).unwrap(), pdf_glyph)
+    }
+
+    /// baogao: whether `glyph`, already added, belongs to the CID font (and
+    /// not to a Type3 font), found without cloning a font identifier.
+    #[inline]
+    pub(crate) fn is_cid_glyph(&self, glyph_id: GlyphId) -> bool {
+        self.cid_cache.contains_key(&glyph_id.to_u32())
+    }
+
     #[inline]
     pub(crate) fn add_glyph(&mut self, glyph: ColoredGlyph) -> (FontIdentifier, PDFGlyph) {
         if let Some(e) = self
