@@ -14,6 +14,7 @@ use super::{Job, Outcome, Session, font_store};
 use crate::cli::{BuildArgs, InputArgs};
 use crate::report::REPORT_FILE;
 use crate::typeset::diag::{self, MessageFormat};
+use crate::typeset::pdf::Flush;
 
 /// A report built: where its PDF went.
 struct Built {
@@ -71,7 +72,7 @@ fn build_one(report: &Path, args: &BuildArgs, fonts: Arc<FontStore>, format: Mes
     let done = session.typeset(&job)?;
     let output = args.output.clone().unwrap_or_else(|| session.default_output());
     let before_write = Instant::now();
-    session.write(&output, &done)?;
+    session.write(&output, &done, Flush::BeforeReplacing)?;
     if args.timings {
         say!("{}", done.timings(loaded, before_write.elapsed()));
     }
@@ -105,7 +106,7 @@ fn build_each(
     let job = session.load(input)?;
     let done = session.typeset(&job)?;
     let output = session.default_output();
-    session.write(&output, &done)?;
+    session.write(&output, &done, Flush::BeforeReplacing)?;
     Ok(Built { output, pages: done.pages.pages().len(), bytes: done.pdf.len() })
 }
 

@@ -183,14 +183,16 @@ impl Session {
         Ok(Typeset { pages, pdf, compile, layouts, export: start.elapsed() - compile })
     }
 
-    /// Writes the PDF atomically; prints the error if it cannot.
-    pub fn write(&self, output: &Path, done: &Typeset) -> Result<(), Outcome> {
-        pdf::write_atomically(output, &done.pdf).map_err(|e| {
+    /// Writes the PDF atomically, flushed to the disk at `flush`; prints the
+    /// error if it cannot.
+    pub fn write(&self, output: &Path, done: &Typeset, flush: pdf::Flush) -> Result<(), Outcome> {
+        pdf::write_atomically(output, &done.pdf, flush).map_err(|e| {
             // tempfile names its (removed) temporary file in the message; the
             // user only needs the reason.
             let reason = e.to_string();
             let reason = reason.split(" at path ").next().unwrap_or(&reason);
-            let message = format!("cannot write `{}`: {reason}; any earlier PDF there is unchanged", output.display());
+            let kept = if pdf::NotFlushed::is(&e) { "" } else { "; any earlier PDF there is unchanged" };
+            let message = format!("cannot write `{}`: {reason}{kept}", output.display());
             let hint = match e.kind() {
                 std::io::ErrorKind::StorageFull => "the disk is full: free some space, or write elsewhere with -o PATH",
                 std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => {

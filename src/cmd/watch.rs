@@ -24,6 +24,7 @@ use super::{Outcome, Session, font_store};
 use crate::cli::WatchArgs;
 use crate::report::{Folder, METRICS_FILE, REPORT_FILE};
 use crate::typeset::diag::{self, MessageFormat};
+use crate::typeset::pdf::Flush;
 
 /// How long to wait for the rest of a save whose end the system does not
 /// report: a save is usually several events, and a file closed after writing
@@ -92,7 +93,7 @@ fn build(session: &mut Session, args: &WatchArgs, output: &Path, files: &mut Wat
         files.used = job.loaded.sources.clone();
         let done = session.typeset(&job)?;
         let before_write = Instant::now();
-        session.write(output, &done)?;
+        session.write(output, &done, Flush::AfterReplacing)?;
         if args.timings {
             say!("{}", done.timings(loaded, before_write.elapsed()));
         }

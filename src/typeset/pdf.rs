@@ -132,12 +132,28 @@ fn created_from_unix(seconds: i64) -> Created {
     Created { year, month, day, hour: (secs / 3600) as u8, minute: (secs % 3600 / 60) as u8, second: (secs % 60) as u8 }
 }
 
+/// When a written PDF is flushed to the disk (`fsync`), which takes a few
+/// milliseconds (4-5 ms for the sample's PDF on this project's machines).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flush {
+    /// Before it replaces the earlier file, so that even after a power cut
+    /// `path` holds the old PDF or the whole new one. For `build`, whose PDF
+    /// is the product.
+    BeforeReplacing,
+    /// Right after it replaces the earlier file, so that a viewer sees it
+    /// those milliseconds sooner. For `watch`, which rewrites the same
+    /// preview on every save: a power cut within those milliseconds could
+    /// leave the PDF empty on a file system that does not order a rename
+    /// after the data it names (ext4 does), and the next save rebuilds it.
+    AfterReplacing,
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder and
 /// a rename, so `path` holds either the old file or the whole new one. The
 /// temporary file's name carries our process id: a build that was killed
 /// (SIGKILL, power loss) cannot clean up after itself, so each write first
 /// removes such files whose process is gone, and never a live one's.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub fn write_atomically(path: &Path, bytes: &[u8], flush: Flush) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -154,9 +170,34 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(permissions) = permissions_for(path) {
         tmp.as_file().set_permissions(permissions)?;
     }
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    if flush == Flush::BeforeReplacing {
+        tmp.as_file().sync_all()?;
+    }
+    let file = tmp.persist(path).map_err(|e| e.error)?;
+    if flush == Flush::AfterReplacing {
+        file.sync_all().map_err(|e| std::io::Error::new(e.kind(), NotFlushed(e)))?;
+    }
     Ok(())
+}
+
+/// A write with [`Flush::AfterReplacing`] that replaced the PDF and then
+/// failed to flush it: unlike any other failure, the earlier PDF is gone.
+#[derive(Debug)]
+pub struct NotFlushed(std::io::Error);
+
+impl std::fmt::Display for NotFlushed {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "the new PDF is in place, but flushing it to the disk failed: {}", self.0)
+    }
+}
+
+impl std::error::Error for NotFlushed {}
+
+impl NotFlushed {
+    /// Whether `error` is one.
+    pub fn is(error: &std::io::Error) -> bool {
+        error.get_ref().is_some_and(|inner| inner.is::<NotFlushed>())
+    }
 }
 
 /// The permissions of the file at `path`, or read-write for the owner and
