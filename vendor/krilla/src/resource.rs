@@ -238,24 +238,15 @@ impl Default for ResourceDictionary {
 
 pub(crate) type ResourceNumber = u32;
 
-/// baogao: a resource's name, `prefix` and number, written out by hand and
-/// not with `format!`, whose machinery showed in profiles: a name is made
-/// for every run of text and every fill.
+/// baogao: a resource's name, `prefix` and number, written with itoa (as
+/// pdf-writer writes numbers) rather than `format!`, whose machinery showed
+/// in profiles: a name is made for every run of text and every fill.
 fn resource_name(prefix: &str, num: ResourceNumber) -> String {
-    let mut digits = [0u8; 10];
-    let mut start = digits.len();
-    let mut rest = num;
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    let mut name = String::with_capacity(prefix.len() + digits.len() - start);
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(num);
+    let mut name = String::with_capacity(prefix.len() + digits.len());
     name.push_str(prefix);
-    name.extend(digits[start..].iter().map(|&d| d as char));
+    name.push_str(digits);
     name
 }
 
