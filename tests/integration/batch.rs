@@ -226,3 +226,34 @@ fn a_watch_rebuild_after_a_changed_figure_lays_the_report_out_once() {
     assert_eq!(layouts(&rebuild), 1, "{rebuild}");
     assert!(watch.next_build().starts_with("wrote"));
 }
+
+#[test]
+fn a_fresh_build_whose_contents_fill_pages_lays_the_report_out_twice() {
+    // The sample with its parts ten times over: 80 parts, contents on three
+    // pages. typst's first layout knows no headings; unless something of
+    // the contents' length stands in for them there, the body moves by two
+    // pages in the second and a third layout is needed.
+    let (_tmp, dir) = copy_dir(&root().join("content/shiqiao-2021"), "long");
+    let yaml = std::fs::read_to_string(dir.join("report.yaml")).unwrap();
+    let (head, rest) = yaml.split_once("\nsections:\n").unwrap();
+    let (sections, tail) = rest.split_once("\nappendix:\n").unwrap();
+    let parts = format!("{sections}\n").repeat(10);
+    std::fs::write(dir.join("report.yaml"), format!("{head}\nsections:\n{parts}\nappendix:\n{tail}")).unwrap();
+    let pdf = dir.join("long.pdf");
+    let output = baogao(&["build", dir.to_str().unwrap(), "-o", pdf.to_str().unwrap(), "--timings"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let timings = stdout.lines().find(|l| l.starts_with("load")).unwrap_or_else(|| panic!("no timings: {stdout}"));
+    assert_eq!(layouts(timings), 2, "{timings}");
+
+    // And the contents are right: the last part's entry, on the third
+    // contents page (PDF page 4), names the page its heading is on.
+    let Some(contents) = pdf_pages_text(&pdf, 4, 4) else { return };
+    let last = "八十、人大、政协、工青妇工作全面加强";
+    let (_, after) = contents.split_once(last).unwrap_or_else(|| panic!("{last} not on PDF page 4: {contents}"));
+    let number: String = after.trim_start_matches(['.', '\u{2060}']).chars().take_while(char::is_ascii_digit).collect();
+    let body_page: u32 = number.parse().unwrap_or_else(|_| panic!("no page number after {last}: {after}"));
+    // Body page 1 follows the cover and three pages of contents.
+    let page = pdf_pages_text(&pdf, body_page + 4, body_page + 4).unwrap();
+    assert!(page.contains(last) && page.contains(&format!("—{body_page}—")), "page {body_page}: {page}");
+}
