@@ -4,8 +4,6 @@
 
 use std::sync::{Arc, OnceLock};
 
-use typst_kit::fonts::FontStore;
-
 use crate::cli::InputArgs;
 use crate::cmd::Session;
 use crate::report::metrics::Metrics;
@@ -13,7 +11,7 @@ use crate::report::model::{MetricMap, Report};
 use crate::report::text::{self, Resolver, TextError};
 use crate::report::{sheet, table, yaml};
 use crate::typeset::diag::MessageFormat;
-use crate::typeset::fonts::{self, FontOptions};
+use crate::typeset::fonts::{FontOptions, Fonts};
 
 /// report.yaml and metrics.yaml through the YAML reader and the model.
 pub fn load_yaml(data: &[u8]) {
@@ -78,7 +76,7 @@ pub fn whole_build(data: &[u8]) {
 }
 
 /// One font index for all runs (indexing per input would dominate).
-fn shared_fonts() -> Arc<FontStore> {
-    static FONTS: OnceLock<Arc<FontStore>> = OnceLock::new();
-    FONTS.get_or_init(|| Arc::new(fonts::store(&FontOptions::default()))).clone()
+fn shared_fonts() -> Arc<Fonts> {
+    static FONTS: OnceLock<Arc<Fonts>> = OnceLock::new();
+    FONTS.get_or_init(|| Fonts::index_in_background(FontOptions::default())).clone()
 }

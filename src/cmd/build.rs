@@ -8,12 +8,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use typst_kit::fonts::FontStore;
-
 use super::{Job, Outcome, Session, font_store};
 use crate::cli::{BuildArgs, InputArgs};
 use crate::report::REPORT_FILE;
 use crate::typeset::diag::{self, MessageFormat};
+use crate::typeset::fonts::Fonts;
 use crate::typeset::pdf::Flush;
 
 /// A report built: where its PDF went.
@@ -61,7 +60,7 @@ fn usage(message: &str, hint: &str, format: MessageFormat) -> Outcome {
 
 /// Builds the one report named, with the single-report options (-o,
 /// --emit-typst, --timings).
-fn build_one(report: &Path, args: &BuildArgs, fonts: Arc<FontStore>, format: MessageFormat) -> Result<Built, Outcome> {
+fn build_one(report: &Path, args: &BuildArgs, fonts: Arc<Fonts>, format: MessageFormat) -> Result<Built, Outcome> {
     let start = Instant::now();
     let mut session = Session::open(report, fonts, format)?;
     let job = session.load(&args.input)?;
@@ -96,12 +95,7 @@ fn emit(session: &Session, job: &Job, dir: &Path, format: MessageFormat) -> Resu
 }
 
 /// Opens, loads, typesets and writes one report of many.
-fn build_each(
-    report: &Path,
-    input: &InputArgs,
-    fonts: Arc<FontStore>,
-    format: MessageFormat,
-) -> Result<Built, Outcome> {
+fn build_each(report: &Path, input: &InputArgs, fonts: Arc<Fonts>, format: MessageFormat) -> Result<Built, Outcome> {
     let mut session = Session::open(report, fonts, format)?;
     let job = session.load(input)?;
     let done = session.typeset(&job)?;
@@ -115,7 +109,7 @@ fn build_many(
     reports: &[PathBuf],
     jobs: usize,
     input: &InputArgs,
-    fonts: &Arc<FontStore>,
+    fonts: &Arc<Fonts>,
     format: MessageFormat,
 ) -> Vec<Result<Built, Outcome>> {
     let next = AtomicUsize::new(0);

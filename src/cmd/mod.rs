@@ -14,14 +14,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use typst::diag::SourceDiagnostic;
-use typst_kit::fonts::FontStore;
 use typst_layout::PagedDocument;
 
 use crate::cli::InputArgs;
 use crate::report::document::Attachment;
 use crate::report::{self, Folder, Loaded, Problem, REPORT_FILE};
 use crate::typeset::diag::{self, MessageFormat};
-use crate::typeset::fonts::{self, FontOptions};
+use crate::typeset::fonts::{self, FontOptions, Fonts};
 use crate::typeset::pdf::Standards;
 use crate::typeset::{BaogaoWorld, compile, pdf, templates, world};
 
@@ -38,9 +37,10 @@ pub enum Outcome {
     OutputError,
 }
 
-/// The fonts of every report a command builds, indexed once.
-pub fn font_store(input: &InputArgs) -> Arc<FontStore> {
-    Arc::new(fonts::store(&FontOptions { paths: input.font_paths.clone(), system: input.system_fonts }))
+/// The fonts of every report a command builds, indexed once, while the
+/// first report loads.
+pub fn font_store(input: &InputArgs) -> Arc<Fonts> {
+    Fonts::index_in_background(FontOptions { paths: input.font_paths.clone(), system: input.system_fonts })
 }
 
 /// A report folder opened for typesetting, with its World kept across
@@ -127,7 +127,7 @@ impl Job {
 
 impl Session {
     /// Opens the report folder named by `report` (a folder or its report.yaml).
-    pub fn open(report: &Path, fonts: Arc<FontStore>, format: MessageFormat) -> Result<Self, Outcome> {
+    pub fn open(report: &Path, fonts: Arc<Fonts>, format: MessageFormat) -> Result<Self, Outcome> {
         let dir = report_dir(report);
         let folder = Folder::open(&dir).map_err(|e| {
             let message = format!("cannot open the report folder `{}`: {e}", dir.display());

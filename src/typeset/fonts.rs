@@ -3,7 +3,8 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
 
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook, FontInfo};
@@ -48,8 +49,34 @@ pub struct FontOptions {
     pub system: bool,
 }
 
+/// The fonts of a build, indexed on other threads while the report loads.
+/// Indexing parses every face's coverage (some 65 000 characters in each
+/// Noto face): about 23 ms, a tenth of a cold build of the sample, which
+/// otherwise came before everything else on one core.
+pub struct Fonts {
+    store: OnceLock<FontStore>,
+    pending: Mutex<Option<JoinHandle<FontStore>>>,
+}
+
+impl Fonts {
+    /// Starts indexing the fonts `options` name.
+    pub fn index_in_background(options: FontOptions) -> Arc<Self> {
+        let pending = std::thread::spawn(move || store(&options));
+        Arc::new(Self { store: OnceLock::new(), pending: Mutex::new(Some(pending)) })
+    }
+
+    /// The fonts, once indexed (waits for the indexing if need be).
+    pub fn get(&self) -> &FontStore {
+        self.store.get_or_init(|| {
+            let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner()).take();
+            let pending = pending.expect("the fonts are indexed once, under the OnceLock");
+            pending.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    }
+}
+
 /// The fonts of a build: bundled first, then the user's.
-pub fn store(options: &FontOptions) -> FontStore {
+fn store(options: &FontOptions) -> FontStore {
     let mut store = FontStore::new();
     store.extend(bundled());
     for path in &options.paths {
@@ -105,11 +132,20 @@ fn invisible(c: char) -> bool {
     c.is_whitespace() || c.is_control() || typst::text::is_default_ignorable(c)
 }
 
-fn bundled() -> impl Iterator<Item = (Font, FontInfo)> {
-    BUNDLED.iter().filter_map(|b| {
-        let font = Font::new(Embedded::bytes(b), b.index)?;
-        let info = font.info().clone();
-        Some((font, info))
+/// The bundled faces in their order, parsed side by side.
+fn bundled() -> Vec<(Font, FontInfo)> {
+    std::thread::scope(|scope| {
+        let parsing: Vec<_> = BUNDLED
+            .iter()
+            .map(|b| {
+                scope.spawn(|| {
+                    let font = Font::new(Embedded::bytes(b), b.index)?;
+                    let info = font.info().clone();
+                    Some((font, info))
+                })
+            })
+            .collect();
+        parsing.into_iter().filter_map(|p| p.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
     })
 }
 
@@ -160,7 +196,7 @@ mod tests {
 
     #[test]
     fn bundled_fonts_cover_rare_han_but_not_everything() {
-        let book = FontBook::from_infos(bundled().map(|(_, info)| info));
+        let book = FontBook::from_infos(bundled().into_iter().map(|(_, info)| info));
         assert!(uncovered(&book, "埒𬌗𠮷，。“”ABC abc\n\u{200D}".chars()).is_empty());
         assert_eq!(uncovered(&book, "‣".chars()).into_iter().collect::<Vec<_>>(), ['‣']);
         // Repeated characters are reported once, whatever comes between.
@@ -170,7 +206,7 @@ mod tests {
     #[test]
     fn uncovered_agrees_with_typsts_fallback() {
         use typst::text::FontVariant;
-        let book = FontBook::from_infos(bundled().map(|(_, info)| info));
+        let book = FontBook::from_infos(bundled().into_iter().map(|(_, info)| info));
         // Latin, symbols, CJK punctuation and Han, Hangul, extension B,
         // private use: covered and uncovered characters of every kind.
         let chars: Vec<char> = (0x20..0x3400)
@@ -203,7 +239,7 @@ mod tests {
 
     #[test]
     fn bundled_faces_are_the_intended_families() {
-        let families: Vec<String> = bundled().map(|(_, info)| info.family).collect();
+        let families: Vec<String> = bundled().into_iter().map(|(_, info)| info.family).collect();
         assert_eq!(
             families,
             [

@@ -14,6 +14,8 @@ use typst::{Library, LibraryExt, World};
 use typst_kit::files::{FileLoader, FileStore};
 use typst_kit::fonts::FontStore;
 
+use super::fonts::Fonts;
+
 use super::templates;
 use crate::report::folder::FolderError;
 use crate::report::{Folder, Template};
@@ -24,7 +26,7 @@ pub const DATA_PATH: &str = "/_data/report.json";
 /// One World per process, reused across compiles so typst's caches hold.
 pub struct BaogaoWorld {
     library: LazyHash<Library>,
-    fonts: Arc<FontStore>,
+    fonts: Arc<Fonts>,
     files: FileStore<Loader>,
     main: FileId,
     /// The report folder as the user named it, for messages.
@@ -40,7 +42,7 @@ struct Loader {
 impl BaogaoWorld {
     /// A world for the report in `folder`, compiling the built-in `report`
     /// template until [`set_template`](Self::set_template) says otherwise.
-    pub fn new(folder: Folder, display_root: &Path, fonts: Arc<FontStore>) -> Self {
+    pub fn new(folder: Folder, display_root: &Path, fonts: Arc<Fonts>) -> Self {
         Self {
             library: LazyHash::new(Library::builder().build()),
             fonts,
@@ -60,7 +62,7 @@ impl BaogaoWorld {
 
     /// The fonts' index.
     pub fn fonts(&self) -> &FontStore {
-        &self.fonts
+        self.fonts.get()
     }
 
     /// The report folder as the user named it.
@@ -110,7 +112,7 @@ impl World for BaogaoWorld {
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
-        self.fonts.book()
+        self.fonts().book()
     }
 
     fn main(&self) -> FileId {
@@ -126,7 +128,7 @@ impl World for BaogaoWorld {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        self.fonts.font(index)
+        self.fonts().font(index)
     }
 
     /// Templates take dates from the report, never from the clock, so that

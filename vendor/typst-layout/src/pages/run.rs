@@ -1,3 +1,5 @@
+use std::num::NonZeroUsize;
+
 use comemo::{Track, Tracked, TrackedMut};
 use typst_library::diag::SourceResult;
 use typst_library::engine::{Engine, Route, Sink, Traced};
@@ -9,7 +11,7 @@ use typst_library::introspection::{
 };
 use typst_library::layout::{
     Abs, AlignElem, Alignment, Axes, Binding, ColumnsElem, Dir, Frame, HAlignment,
-    Length, OuterVAlignment, PageElem, Paper, Region, Regions, Rel, Sides, Size,
+    Fragment, Length, OuterVAlignment, PageElem, Paper, Region, Regions, Rel, Sides, Size,
     VAlignment,
 };
 use typst_library::model::Numbering;
@@ -88,6 +90,7 @@ fn layout_page_run_impl(
     initial: StyleChain,
 ) -> SourceResult<Vec<LayoutedPage>> {
     let introspector = Protected::from_raw(introspector);
+    let run_locator = locator;
     let link = LocatorLink::new(locator);
     let mut locator = Locator::link(&link).split();
     let mut engine = Engine {
@@ -187,52 +190,76 @@ fn layout_page_run_impl(
 
     // Layout the children.
     let area = size - margin.sum_by_axis();
-    let fragment = layout_flow(
-        &mut engine,
+    // baogao: through a memoized function of its own (see
+    // `layout_page_flow`).
+    let fragment = layout_page_flow(
+        engine.world,
+        engine.library,
+        engine.introspector.into_raw(),
+        engine.traced,
+        TrackedMut::reborrow_mut(&mut engine.sink),
+        engine.route.track(),
         children,
-        &mut locator,
+        run_locator,
         styles,
         Regions::repeat(area, area.map(Abs::is_finite)),
         styles.get(PageElem::columns),
         styles.get(ColumnsElem::gutter).resolve(styles),
-        FlowMode::Root,
     )?;
 
-    // Layouts a single marginal.
-    let mut layout_marginal = |content: &Option<Content>, area, align| {
-        let Some(content) = content else { return Ok(None) };
-        let aligned = content.clone().set(AlignElem::alignment, align);
-        crate::layout_frame(
-            &mut engine,
-            &aligned,
-            locator.next(&content.span()),
-            styles,
-            Region::new(area, Axes::splat(true)),
-        )
-        .map(Some)
-    };
-
     // Layout marginals.
-    let mut layouted = Vec::with_capacity(fragment.len());
-
     let header = header.clone().map(|h| h.artifact(ArtifactKind::Header));
     let footer = footer.clone().map(|f| f.artifact(ArtifactKind::Footer));
     let background = background.clone().map(|b| b.artifact(ArtifactKind::Background));
 
-    for inner in fragment {
+    // baogao: the marginals of all the run's pages are laid out side by
+    // side. Their locators are drawn first, one after the other in the order
+    // the pages would draw them (a locator depends on those drawn before it
+    // with the same key), so every location is as before.
+    let mut marginals = Vec::new();
+    for (page, inner) in fragment.iter().enumerate() {
         let header_size = Size::new(inner.width(), margin.top - header_ascent);
         let footer_size = Size::new(inner.width(), margin.bottom - footer_descent);
         let full_size = inner.size() + margin.sum_by_axis() + bleed.sum_by_axis();
         let mid = HAlignment::Center + VAlignment::Horizon;
+        let slots = [
+            (&header, header_size, Alignment::BOTTOM),
+            (&footer, footer_size, Alignment::TOP),
+            (&background, full_size, mid),
+            (foreground, full_size, mid),
+        ];
+        for (slot, (content, area, align)) in slots.into_iter().enumerate() {
+            let Some(content) = content else { continue };
+            let aligned = content.clone().set(AlignElem::alignment, align);
+            let region = Region::new(area, Axes::splat(true));
+            marginals.push((page, slot, aligned, locator.next(&content.span()), region));
+        }
+    }
+    let layout_marginal =
+        move |engine: &mut Engine, (page, slot, content, locator, region): (usize, usize, Content, Locator, Region)| {
+            (page, slot, crate::layout_frame(engine, &content, locator, styles, region))
+        };
+    let laid_out: Vec<_> = if marginals.len() < 2 {
+        marginals.into_iter().map(|m| layout_marginal(&mut engine, m)).collect()
+    } else {
+        engine.parallelize(marginals, layout_marginal).collect()
+    };
+    let mut frames: Vec<[Option<Frame>; 4]> = vec![Default::default(); fragment.len()];
+    for (page, slot, frame) in laid_out {
+        frames[page][slot] = Some(frame?);
+    }
+
+    let mut layouted = Vec::with_capacity(fragment.len());
+    for (inner, [header, footer, background, foreground]) in fragment.into_iter().zip(frames) {
         layouted.push(LayoutedPage {
             inner,
             fill: fill.clone(),
             numbering: numbering.clone(),
             supplement: supplement.clone(),
-            header: layout_marginal(&header, header_size, Alignment::BOTTOM)?,
-            footer: layout_marginal(&footer, footer_size, Alignment::TOP)?,
-            background: layout_marginal(&background, full_size, mid)?,
-            foreground: layout_marginal(foreground, full_size, mid)?,
+            header,
+            footer,
+            background,
+            foreground,
             margin,
             margin_two_sided,
             bleed,
@@ -242,4 +269,50 @@ fn layout_page_run_impl(
     }
 
     Ok(layouted)
+}
+
+/// baogao: the flow of a page run, memoized apart from the run's headers
+/// and footers. These look the page number and the like up, so the run's
+/// own memoized layout is of no use in typst's second layout of a
+/// document, or after an edit that moved a page; the flow of the body
+/// seldom looks anything up, and is then not laid out and distributed to
+/// pages again. It draws its locators from a split of the run's locator,
+/// as the run did, and the marginals theirs (by another key) from
+/// another split of it, so every location is the same as before.
+#[comemo::memoize]
+#[allow(clippy::too_many_arguments)]
+fn layout_page_flow(
+    world: Tracked<dyn World + '_>,
+    library: &LazyHash<Library>,
+    introspector: Tracked<dyn Introspector + '_>,
+    traced: Tracked<Traced>,
+    sink: TrackedMut<Sink>,
+    route: Tracked<Route>,
+    children: &[Pair],
+    locator: Tracked<Locator>,
+    styles: StyleChain,
+    regions: Regions,
+    columns: NonZeroUsize,
+    column_gutter: Rel<Abs>,
+) -> SourceResult<Fragment> {
+    let link = LocatorLink::new(locator);
+    let mut locator = Locator::link(&link).split();
+    let mut engine = Engine {
+        library,
+        world,
+        introspector: Protected::from_raw(introspector),
+        traced,
+        sink,
+        route: Route::extend(route),
+    };
+    layout_flow(
+        &mut engine,
+        children,
+        &mut locator,
+        styles,
+        regions,
+        columns,
+        column_gutter,
+        FlowMode::Root,
+    )
 }
