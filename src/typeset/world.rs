@@ -15,7 +15,6 @@ use typst_kit::files::{FileLoader, FileStore};
 use typst_kit::fonts::FontStore;
 
 use super::fonts::Fonts;
-
 use super::templates;
 use crate::report::folder::FolderError;
 use crate::report::{Folder, Template};

@@ -138,13 +138,11 @@ impl<'a> Collector<'a, '_, '_> {
         }
         let (base, expand) = (self.base, self.expand);
         let layout = move |engine: &mut Engine, (elem, styles, locator, situation)| {
-            crate::inline::layout_par(elem, engine, locator, styles, base, expand, situation)
+            crate::inline::layout_par(
+                elem, engine, locator, styles, base, expand, situation,
+            )
         };
-        if pars.len() < 2 {
-            pars.into_iter().map(|par| layout(self.engine, par)).collect()
-        } else {
-            self.engine.parallelize(pars, layout).collect()
-        }
+        crate::side_by_side(self.engine, pars, layout)
     }
 
     /// Perform collection for inline-level children.

@@ -11,8 +11,8 @@ use typst_library::introspection::{
 };
 use typst_library::layout::{
     Abs, AlignElem, Alignment, Axes, Binding, ColumnsElem, Dir, Frame, HAlignment,
-    Fragment, Length, OuterVAlignment, PageElem, Paper, Region, Regions, Rel, Sides, Size,
-    VAlignment,
+    Fragment, Length, OuterVAlignment, PageElem, Paper, Region, Regions, Rel, Sides,
+    Size, VAlignment,
 };
 use typst_library::model::Numbering;
 use typst_library::pdf::ArtifactKind;
@@ -235,22 +235,20 @@ fn layout_page_run_impl(
             marginals.push((page, slot, aligned, locator.next(&content.span()), region));
         }
     }
-    let layout_marginal =
-        move |engine: &mut Engine, (page, slot, content, locator, region): (usize, usize, Content, Locator, Region)| {
-            (page, slot, crate::layout_frame(engine, &content, locator, styles, region))
-        };
-    let laid_out: Vec<_> = if marginals.len() < 2 {
-        marginals.into_iter().map(|m| layout_marginal(&mut engine, m)).collect()
-    } else {
-        engine.parallelize(marginals, layout_marginal).collect()
+    type Marginal<'a> = (usize, usize, Content, Locator<'a>, Region);
+    let layout_marginal = move |engine: &mut Engine, marginal: Marginal| {
+        let (page, slot, content, locator, region) = marginal;
+        (page, slot, crate::layout_frame(engine, &content, locator, styles, region))
     };
+    let laid_out = crate::side_by_side(&mut engine, marginals, layout_marginal);
     let mut frames: Vec<[Option<Frame>; 4]> = vec![Default::default(); fragment.len()];
     for (page, slot, frame) in laid_out {
         frames[page][slot] = Some(frame?);
     }
 
     let mut layouted = Vec::with_capacity(fragment.len());
-    for (inner, [header, footer, background, foreground]) in fragment.into_iter().zip(frames) {
+    for (inner, marginals) in fragment.into_iter().zip(frames) {
+        let [header, footer, background, foreground] = marginals;
         layouted.push(LayoutedPage {
             inner,
             fill: fill.clone(),
