@@ -155,10 +155,12 @@ impl<'a> Collector<'a, '_, '_> {
         let styles = StyleChain::trunk_from_pairs(inner).unwrap_or_default();
 
         // Layout the lines.
-        let lines = crate::inline::layout_inline(
+        // baogao: memoized, with a locator of its own (see
+        // `layout_inline_memoized`).
+        let lines = crate::inline::layout_inline_memoized(
             self.engine,
             inner,
-            &mut self.locator,
+            self.locator.next(&()),
             styles,
             self.base,
             self.expand,

@@ -122,6 +122,64 @@ fn layout_par_impl(
     )
 }
 
+/// baogao: [`layout_inline`], memoized. A table cell's text is inline
+/// content laid out by the cell's flow (not a paragraph, which
+/// `layout_par` memoizes), and a grid lays each cell out two or three
+/// times: to measure the columns, to measure the row, and to lay the row
+/// out. The last two give the flow regions of the same base (width and
+/// full height), all that inline layout depends on, so the cell's text is
+/// now shaped and broken into lines once for both.
+pub fn layout_inline_memoized(
+    engine: &mut Engine,
+    children: &[Pair],
+    locator: Locator,
+    shared: StyleChain,
+    region: Size,
+    expand: bool,
+) -> SourceResult<Fragment> {
+    layout_inline_memoized_impl(
+        children,
+        engine.world,
+        engine.library,
+        engine.introspector.into_raw(),
+        engine.traced,
+        TrackedMut::reborrow_mut(&mut engine.sink),
+        engine.route.track(),
+        locator.track(),
+        shared,
+        region,
+        expand,
+    )
+}
+
+#[comemo::memoize]
+#[allow(clippy::too_many_arguments)]
+fn layout_inline_memoized_impl(
+    children: &[Pair],
+    world: Tracked<dyn World + '_>,
+    library: &LazyHash<Library>,
+    introspector: Tracked<dyn Introspector + '_>,
+    traced: Tracked<Traced>,
+    sink: TrackedMut<Sink>,
+    route: Tracked<Route>,
+    locator: Tracked<Locator>,
+    shared: StyleChain,
+    region: Size,
+    expand: bool,
+) -> SourceResult<Fragment> {
+    let link = LocatorLink::new(locator);
+    let mut locator = Locator::link(&link).split();
+    let mut engine = Engine {
+        library,
+        world,
+        introspector: Protected::from_raw(introspector),
+        traced,
+        sink,
+        route: Route::extend(route),
+    };
+    layout_inline(&mut engine, children, &mut locator, shared, region, expand)
+}
+
 /// Lays out realized content with inline layout.
 pub fn layout_inline<'a>(
     engine: &mut Engine,
