@@ -8,6 +8,7 @@ use baogao::cmd::{self, Outcome};
 use clap::Parser;
 
 fn main() -> ExitCode {
+    roomy_heaps();
     let cli = Cli::parse();
     let format = cli.message_format;
     let outcome = match &cli.command {
@@ -25,3 +26,21 @@ fn main() -> ExitCode {
         Outcome::OutputError => ExitCode::from(3),
     }
 }
+
+/// Layout and export allocate and free small blocks by the million on every
+/// thread, and glibc grows a thread's heap page by page (an mprotect call
+/// each time) and gives the pages back as soon as they are free. With 16 MB
+/// of room per growth, cold builds are 6-7 % faster (sample 0.240 -> 0.223 s,
+/// 10x report 0.470 -> 0.440 s, alternating medians of 11) for about 20 MB
+/// more peak memory, still far below the typst CLI's (benches/results.md).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn roomy_heaps() {
+    // SAFETY: mallopt only sets a tuning parameter of the allocator; it is
+    // called before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_TOP_PAD, 16 << 20);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn roomy_heaps() {}
