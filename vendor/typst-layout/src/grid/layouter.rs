@@ -1,3 +1,4 @@
+use std::cell::RefCell;
 use std::fmt::Debug;
 
 use rustc_hash::FxHashMap;
@@ -73,6 +74,34 @@ pub struct GridLayouter<'a> {
     pub(super) row_state: RowState,
     /// The span of the grid element.
     pub(super) span: Span,
+    /// baogao: the cells of the auto row being laid out, as measured (see
+    /// [`MeasuredCell`]).
+    pub(super) measured: RefCell<Vec<MeasuredCell>>,
+}
+
+/// baogao: a cell of a breakable auto row as measured, kept so that laying
+/// the row out can take the frame instead of laying the cell out again when
+/// it is already the row's height.
+///
+/// Measuring lays a cell out in the rest of the region (as tall as what is
+/// left, not expanded vertically); laying the row out lays it out again at
+/// the row's height, expanded. When the cell fills the row exactly (in a row
+/// of single lines, nearly every cell), both layouts see the same width and
+/// the same base size (`full`, which is what `layout` and relative sizes
+/// read), fit the content in one region, and end at the same height, so they
+/// give the same frame. In a watch, the second layout was a second lookup of
+/// the cell in the cache and the check of everything it depends on again;
+/// in a fresh build, it was a second layout of every such cell.
+pub(super) struct MeasuredCell {
+    /// The cell's position, and which layout of it (repeated headers).
+    x: usize,
+    y: usize,
+    disambiguator: usize,
+    is_repeated: bool,
+    /// The measuring pod's base height.
+    full: Abs,
+    /// The only frame the cell was measured in.
+    frame: Frame,
 }
 
 /// Grid layout state for the current region. This should be reset or updated
@@ -278,6 +307,7 @@ impl<'a> GridLayouter<'a> {
             upcoming_headers: &grid.headers,
             pending_headers: Default::default(),
             row_state: RowState::default(),
+            measured: RefCell::new(vec![]),
             current: Current {
                 initial: regions.size,
                 initial_after_repeats: regions.size.y,
@@ -1185,6 +1215,7 @@ impl<'a> GridLayouter<'a> {
         // Layout into a single region.
         if let &[first] = resolved.as_slice() {
             let frame = self.layout_single_row(engine, disambiguator, first, y)?;
+            self.measured.get_mut().clear();
             self.push_row(frame, y, true);
 
             if let Some(row_height) = &mut self.row_state.current_row_height {
@@ -1194,6 +1225,8 @@ impl<'a> GridLayouter<'a> {
 
             return Ok(());
         }
+
+        self.measured.get_mut().clear();
 
         // Expand all but the last region.
         // Skip the first region if the space is eaten up by an fr row.
@@ -1252,6 +1285,12 @@ impl<'a> GridLayouter<'a> {
         let breakable = unbreakable_rows_left == 0;
         let mut resolved: Vec<Abs> = vec![];
         let mut pending_rowspans: Vec<(usize, usize, Vec<Abs>)> = vec![];
+        // baogao: only a breakable row's own measurement is kept, not the
+        // predictions of the unbreakable row group simulation.
+        let keep_measured = breakable && row_group_data.is_none();
+        if keep_measured {
+            self.measured.borrow_mut().clear();
+        }
 
         for x in 0..self.rcols.len() {
             // Get the parent cell in case this is a merged position.
@@ -1352,6 +1391,21 @@ impl<'a> GridLayouter<'a> {
                 && rest.iter().any(|frame| !is_empty_frame(frame))
             {
                 return Ok(None);
+            }
+
+            if keep_measured
+                && rowspan == 1
+                && measurement_data.frames_in_previous_regions == 0
+                && let [frame] = frames.as_slice()
+            {
+                self.measured.borrow_mut().push(MeasuredCell {
+                    x: parent.x,
+                    y,
+                    disambiguator,
+                    is_repeated: self.row_state.is_being_repeated,
+                    full: pod.full,
+                    frame: frame.clone(),
+                });
             }
 
             // Skip frames from previous regions if applicable.
@@ -1497,16 +1551,22 @@ impl<'a> GridLayouter<'a> {
                         // rows.
                         pod.full = self.regions.full;
                     }
-                    let locator = self.cell_locator(Axes::new(x, y), disambiguator);
-                    let frame = layout_cell(
-                        cell,
-                        engine,
-                        locator,
-                        self.styles,
-                        pod,
-                        self.row_state.is_being_repeated,
-                    )?
-                    .into_frame();
+                    let frame = match self.take_measured(x, y, disambiguator, &pod) {
+                        Some(frame) => frame,
+                        None => {
+                            let locator =
+                                self.cell_locator(Axes::new(x, y), disambiguator);
+                            layout_cell(
+                                cell,
+                                engine,
+                                locator,
+                                self.styles,
+                                pod,
+                                self.row_state.is_being_repeated,
+                            )?
+                            .into_frame()
+                        }
+                    };
                     let mut pos = offset;
                     if self.is_rtl {
                         // In RTL cells expand to the left, thus the position
@@ -1521,6 +1581,30 @@ impl<'a> GridLayouter<'a> {
         }
 
         Ok(output)
+    }
+
+    /// baogao: the frame the cell at `x`, `y` was measured in, if it is the
+    /// frame laying it out in `pod` would give (see [`MeasuredCell`]).
+    fn take_measured(
+        &self,
+        x: usize,
+        y: usize,
+        disambiguator: usize,
+        pod: &Regions,
+    ) -> Option<Frame> {
+        if self.grid.rows[y] != Sizing::Auto || self.unbreakable_rows_left > 0 {
+            return None;
+        }
+        let mut measured = self.measured.borrow_mut();
+        let i = measured.iter().position(|m| {
+            m.x == x
+                && m.y == y
+                && m.disambiguator == disambiguator
+                && m.is_repeated == self.row_state.is_being_repeated
+                && m.full == pod.full
+                && m.frame.size() == pod.size
+        })?;
+        Some(measured.swap_remove(i).frame)
     }
 
     /// Layout a row spanning multiple regions.
