@@ -24,6 +24,17 @@ use super::{
     hline_stroke_at_column, layout_cell, vline_stroke_at_row,
 };
 
+/// baogao: whether a cell's frame holds nothing but the start and end tags
+/// `layout_cell` puts at its origin: an empty cell. Its content drew nothing
+/// in the region it was measured in, and draws nothing at its row's height
+/// either, so the frame at the row's height is this one, as tall as the row.
+fn is_bare_cell(frame: &Frame) -> bool {
+    frame.items().len() == 2
+        && frame
+            .items()
+            .all(|(pos, item)| *pos == Point::zero() && matches!(item, FrameItem::Tag(_)))
+}
+
 /// Performs grid layout.
 pub struct GridLayouter<'a> {
     /// The grid of cells.
@@ -1602,9 +1613,12 @@ impl<'a> GridLayouter<'a> {
                 && m.disambiguator == disambiguator
                 && m.is_repeated == self.row_state.is_being_repeated
                 && m.full == pod.full
-                && m.frame.size() == pod.size
+                && m.frame.width() == pod.size.x
+                && (m.frame.height() == pod.size.y || is_bare_cell(&m.frame))
         })?;
-        Some(measured.swap_remove(i).frame)
+        let mut frame = measured.swap_remove(i).frame;
+        frame.set_size(pod.size);
+        Some(frame)
     }
 
     /// Layout a row spanning multiple regions.
