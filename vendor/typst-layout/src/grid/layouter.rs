@@ -92,7 +92,7 @@ pub struct GridLayouter<'a> {
 
 /// baogao: a cell of a breakable auto row as measured, kept so that laying
 /// the row out can take the frame instead of laying the cell out again when
-/// it is already the row's height.
+/// it is already the row's height, or empty (see `is_bare_cell`).
 ///
 /// Measuring lays a cell out in the rest of the region (as tall as what is
 /// left, not expanded vertically); laying the row out lays it out again at
