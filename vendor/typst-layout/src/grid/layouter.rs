@@ -1226,7 +1226,6 @@ impl<'a> GridLayouter<'a> {
         // Layout into a single region.
         if let &[first] = resolved.as_slice() {
             let frame = self.layout_single_row(engine, disambiguator, first, y)?;
-            self.measured.get_mut().clear();
             self.push_row(frame, y, true);
 
             if let Some(row_height) = &mut self.row_state.current_row_height {
@@ -1236,8 +1235,6 @@ impl<'a> GridLayouter<'a> {
 
             return Ok(());
         }
-
-        self.measured.get_mut().clear();
 
         // Expand all but the last region.
         // Skip the first region if the space is eaten up by an fr row.
@@ -1297,7 +1294,9 @@ impl<'a> GridLayouter<'a> {
         let mut resolved: Vec<Abs> = vec![];
         let mut pending_rowspans: Vec<(usize, usize, Vec<Abs>)> = vec![];
         // baogao: only a breakable row's own measurement is kept, not the
-        // predictions of the unbreakable row group simulation.
+        // predictions of the unbreakable row group simulation. What an
+        // earlier measurement kept goes: a kept frame is taken only by the
+        // layout of the row measured last (see `take_measured`).
         let keep_measured = breakable && row_group_data.is_none();
         if keep_measured {
             self.measured.borrow_mut().clear();
