@@ -72,6 +72,8 @@ pub struct Typeset {
     /// How many times typst laid the document out.
     pub layouts: usize,
     pub export: Duration,
+    /// How many pages the export took from the last one's (a watch's).
+    pub reused: usize,
 }
 
 impl Typeset {
@@ -79,8 +81,12 @@ impl Typeset {
     /// the write's.
     pub fn timings(&self, load: Duration, write: Duration) -> String {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        let reused = match self.reused {
+            0 => String::new(),
+            n => format!(" ({n} of {} pages as before)", self.pages.pages().len()),
+        };
         format!(
-            "load {:.1} ms, compile {:.1} ms ({} layout{}), export {:.1} ms, write {:.1} ms",
+            "load {:.1} ms, compile {:.1} ms ({} layout{}), export {:.1} ms{reused}, write {:.1} ms",
             ms(load),
             ms(self.compile),
             self.layouts,
@@ -180,7 +186,8 @@ impl Session {
             diag::print(&self.world, &errors, self.format);
             Outcome::ReportError
         })?;
-        Ok(Typeset { pages, pdf, compile, layouts, export: start.elapsed() - compile })
+        let reused = typst_pdf::reused_pages();
+        Ok(Typeset { pages, pdf, compile, layouts, export: start.elapsed() - compile, reused })
     }
 
     /// Writes the PDF atomically, flushed to the disk at `flush`; prints the

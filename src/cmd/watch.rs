@@ -43,6 +43,9 @@ pub fn run(args: &WatchArgs, format: MessageFormat) -> Outcome {
         Err(outcome) => return outcome,
     };
     let output = args.output.clone().unwrap_or_else(|| session.default_output());
+    // Most pages of a rebuild are drawn as in the last one: take those
+    // drawings instead of drawing them again (exports run on this thread).
+    typst_pdf::reuse_pages(true);
     let (tx, rx) = mpsc::channel();
     let watcher = notify::recommended_watcher(move |event| {
         let _ = tx.send(event);

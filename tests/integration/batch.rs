@@ -257,3 +257,66 @@ fn a_fresh_build_whose_contents_fill_pages_lays_the_report_out_twice() {
     let page = pdf_pages_text(&pdf, body_page + 4, body_page + 4).unwrap();
     assert!(page.contains(last) && page.contains(&format!("—{body_page}—")), "page {body_page}: {page}");
 }
+
+/// How many pages a `--timings` line says the export took from the last
+/// build's (0 if it says none).
+fn reused(timings: &str) -> usize {
+    let Some((_, rest)) = timings.split_once(" ms (") else { return 0 };
+    let Some((_, rest)) = rest.split_once(" ms (") else { return 0 };
+    rest.split(' ').next().unwrap().parse().unwrap_or(0)
+}
+
+#[test]
+fn a_watch_rebuild_takes_unchanged_pages_from_the_last_build_and_gives_a_fresh_builds_bytes() {
+    let (_tmp, dir) = copy_dir(&root().join("content/shiqiao-2021"), "sample");
+    let pdf = dir.join("sample.pdf");
+    let watch = Watch::start(&dir, &["--timings"]);
+    let first = watch.expect("load");
+    assert_eq!(reused(&first), 0, "{first}");
+    watch.expect("watching");
+
+    let metrics = std::fs::read_to_string(dir.join("metrics.yaml")).unwrap();
+    let report = std::fs::read_to_string(dir.join("report.yaml")).unwrap();
+    let edit = |file: &str, text: &str| std::fs::write(dir.join(file), text).unwrap();
+    let same_as_fresh = |what: &str| {
+        let fresh = dir.parent().unwrap().join("fresh.pdf");
+        let out = baogao(&["build", dir.to_str().unwrap(), "-o", fresh.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            std::fs::read(&pdf).unwrap() == std::fs::read(&fresh).unwrap(),
+            "after {what}: differs from a fresh build"
+        );
+    };
+
+    // One figure: most of the 18 pages are drawn as before, and taken so.
+    edit("metrics.yaml", &metrics.replace("value: 336,", "value: 337,"));
+    let line = watch.expect("load");
+    assert!(reused(&line) >= 9, "{line}");
+    watch.expect("wrote");
+    same_as_fresh("a changed figure");
+
+    // Text added to the first part moves everything after it: only pages
+    // drawn exactly as before may be taken, and the PDF is still a fresh
+    // build's.
+    let longer = report.replacen("**营商环境全面优化。**", "**营商环境全面优化。**街道全年走访企业，", 1);
+    edit("report.yaml", &longer);
+    let line = watch.expect("load");
+    assert!(reused(&line) < 18, "{line}");
+    watch.expect("wrote");
+    same_as_fresh("text moving the pages");
+
+    // A character no page had numbers a font's glyphs anew: nothing is
+    // taken, since every page's glyph numbers may have changed.
+    edit("metrics.yaml", &metrics.replace("label: 走访慰问企业,", "label: 走访慰问企业鑫,"));
+    let line = watch.expect("load");
+    assert_eq!(reused(&line), 0, "{line}");
+    watch.expect("wrote");
+    same_as_fresh("a new character");
+
+    // Back to the start, one file at a time.
+    edit("report.yaml", &report);
+    watch.expect("wrote");
+    edit("metrics.yaml", &metrics);
+    watch.expect("wrote");
+    same_as_fresh("undoing the edits");
+}

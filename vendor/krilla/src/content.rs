@@ -1023,9 +1023,17 @@ impl ContentBuilder {
         let state = self.graphics_states.cur().ext_g_state().clone();
 
         if !state.empty() {
-            let ext = self.rd_builder.register_resource::<resource::ExtGState>(
-                sc.register_resourceable(chunk_container, state),
-            );
+            // baogao: journaled as a whole for the reuse of pages (reuse.rs).
+            let journaled = crate::reuse::journaling().then(|| state.clone());
+            let registered =
+                crate::reuse::whole(|| sc.register_resourceable(chunk_container, state));
+            if let Some(state) = journaled {
+                let r = registered.get_ref();
+                crate::reuse::note(|| crate::reuse::Effect::ExtGState(state, r));
+            }
+            let ext = self
+                .rd_builder
+                .register_resource::<resource::ExtGState>(registered);
             self.content.set_parameters(ext.to_pdf_name());
         }
 

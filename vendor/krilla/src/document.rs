@@ -150,10 +150,13 @@ impl Document {
     /// would still be embedded. Color and bitmap glyphs are left to the
     /// pages (they become Type3 glyphs, whose numbers depend on their color).
     pub fn reserve_glyphs(&mut self, font: Font, glyphs: impl IntoIterator<Item = GlyphId>) {
+        let glyphs: Vec<u32> = glyphs.into_iter().map(|g| g.to_u32()).collect();
+        // baogao: the numbering is part of what a reused page must match.
+        self.serializer_context.reuse.reserved(&font, &glyphs);
         let container = self.serializer_context.register_font_container(font);
         let mut container = container.borrow_mut();
         for glyph in glyphs {
-            container.reserve_glyph(glyph);
+            container.reserve_glyph(GlyphId::new(glyph));
         }
     }
 

@@ -153,6 +153,7 @@ mod graphics;
 mod interactive;
 mod interchange;
 mod resource;
+mod reuse;
 mod serialize;
 mod util;
 
@@ -177,3 +178,5 @@ pub use graphics::*;
 pub use interactive::*;
 pub use interchange::*;
 pub use serialize::SerializeSettings;
+// baogao: see reuse.rs.
+pub use reuse::{reuse_pages, reused_pages};

@@ -258,13 +258,32 @@ impl<'a> Page<'a> {
             None
         };
 
-        Surface::new(
+        // baogao: what the page's drawing reads from its settings, for the
+        // reuse of pages (reuse.rs).
+        let reuse = self.sc.reuse.enabled().then(|| {
+            let size = self.page_settings.surface_size();
+            let no_media_box = self.page_settings.media_box.is_none();
+            crate::reuse::hash_of(|h| {
+                use std::hash::Hash;
+                (
+                    size.width().to_bits(),
+                    size.height().to_bits(),
+                    no_media_box,
+                )
+                    .hash(h)
+            })
+        });
+        let mut surface = Surface::new(
             self.sc,
             self.chunk_container,
             root_builder,
             page_identifier,
             finish_fn,
-        )
+        );
+        if let Some(page) = reuse {
+            surface.record(page);
+        }
+        surface
     }
 
     /// A shorthand for `std::mem::drop`.

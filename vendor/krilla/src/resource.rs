@@ -236,6 +236,21 @@ impl Default for ResourceDictionary {
     }
 }
 
+impl ResourceDictionary {
+    /// baogao: the references of each kind, for a reused page's resources
+    /// (see `reuse::remap`).
+    pub(crate) fn ref_lists_mut(&mut self) -> [&mut Vec<Ref>; 6] {
+        [
+            &mut self.color_spaces.entries,
+            &mut self.ext_g_states.entries,
+            &mut self.patterns.entries,
+            &mut self.x_objects.entries,
+            &mut self.shadings.entries,
+            &mut self.fonts.entries,
+        ]
+    }
+}
+
 pub(crate) type ResourceNumber = u32;
 
 /// baogao: a resource's name, `prefix` and number, written with itoa (as

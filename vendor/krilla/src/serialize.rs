@@ -277,7 +277,12 @@ pub(crate) struct SerializeContext {
     /// (`prepare_fonts_in_background`) and what they were prepared with,
     /// joined before they are written.
     #[cfg(all(feature = "rayon", feature = "comemo"))]
-    fonts_in_preparation: Option<(std::thread::JoinHandle<()>, Vec<(Font, subsetter::GlyphRemapper)>)>,
+    fonts_in_preparation: Option<(
+        std::thread::JoinHandle<()>,
+        Vec<(Font, subsetter::GlyphRemapper)>,
+    )>,
+    /// baogao: the pages kept from the last export and for the next.
+    pub(crate) reuse: crate::reuse::Reuse,
 }
 
 impl SerializeContext {
@@ -297,6 +302,7 @@ impl SerializeContext {
         let chunk_settings = Settings {
             pretty: serialize_settings.pretty,
         };
+        let reuse = crate::reuse::Reuse::start(&serialize_settings);
 
         Self {
             cached_mappings: HashMap::new(),
@@ -313,7 +319,22 @@ impl SerializeContext {
             validation_store: ValidationStore::new(),
             #[cfg(all(feature = "rayon", feature = "comemo"))]
             fonts_in_preparation: None,
+            reuse,
         }
+    }
+
+    /// baogao: what a page's drawing reads from the document, besides its
+    /// own calls, for the key of its record (see reuse.rs): the glyph
+    /// numbering, the texts mapped to glyphs so far, the location.
+    pub(crate) fn reuse_state(&self) -> u128 {
+        use std::hash::Hash;
+        crate::reuse::hash_of(|h| {
+            self.reuse.epoch().hash(h);
+            for (font, container) in self.global_objects.font_map.iter() {
+                (font, container.borrow().cmap_hash()).hash(h);
+            }
+            self.location.hash(h);
+        })
     }
 
     /// The fonts with glyphs so far, as `prepare_fonts` takes them.
@@ -395,6 +416,7 @@ impl SerializeContext {
     }
 
     pub(crate) fn new_ref(&mut self) -> Ref {
+        crate::reuse::poison();
         self.cur_ref.bump()
     }
 
@@ -467,7 +489,10 @@ impl SerializeContext {
         self.global_objects
             .font_map
             .entry(font.clone())
-            .or_insert_with(|| Rc::new(RefCell::new(FontContainer::new(font.clone()))))
+            .or_insert_with(|| {
+                crate::reuse::poison();
+                Rc::new(RefCell::new(FontContainer::new(font.clone())))
+            })
             .clone()
     }
 
@@ -476,6 +501,8 @@ impl SerializeContext {
     }
 
     pub(crate) fn finish(mut self, mut chunk_container: ChunkContainer) -> KrillaResult<Pdf> {
+        // baogao: every page is drawn; its records are the next export's.
+        self.reuse.end_export();
         // We need to be careful here that we serialize the objects in the right order,
         // as in some cases we use MaybeTake::take to remove an object, which means that
         // no object that is serialized afterwards must depend on it.
@@ -530,12 +557,14 @@ impl SerializeContext {
 /// Various registration methods.
 impl SerializeContext {
     pub(crate) fn register_validation_error(&mut self, error: ValidationError) {
+        crate::reuse::note(|| crate::reuse::Effect::Error(error.clone()));
         if let Some(validators) = self.serialize_settings().validators().prohibits(&error) {
             self.validation_errors.push((error, validators))
         }
     }
 
     pub(crate) fn register_limits(&mut self, limits: &Limits) {
+        crate::reuse::note(|| crate::reuse::Effect::Limits(limits.clone()));
         self.limits.merge(limits);
     }
 
@@ -604,6 +633,7 @@ impl SerializeContext {
         item: T,
         mut func: impl FnMut(&mut Self, T, Ref),
     ) -> Ref {
+        crate::reuse::poison();
         let hash = item.sip_hash();
         if let Some(_ref) = self.cached_mappings.get(&hash) {
             *_ref
@@ -667,17 +697,43 @@ impl SerializeContext {
     }
 
     pub(crate) fn register_font_identifier(&mut self, f: FontIdentifier) -> resource::Font {
+        // baogao: a Type3 font's glyph numbers depend on the pages before,
+        // which the key of a reused page does not cover (reuse.rs).
+        if matches!(f, FontIdentifier::Type3(_)) {
+            crate::reuse::poison();
+        }
         let hash = f.sip_hash();
-        if let Some(_ref) = self.cached_mappings.get(&hash) {
+        let font = if let Some(_ref) = self.cached_mappings.get(&hash) {
             resource::Font::new(*_ref)
         } else {
-            let root_ref = self.new_ref();
+            let root_ref = crate::reuse::whole(|| self.new_ref());
             self.cached_mappings.insert(hash, root_ref);
             resource::Font::new(root_ref)
-        }
+        };
+        crate::reuse::note(|| crate::reuse::Effect::FontId(f, font.get_ref()));
+        font
     }
 
+    /// baogao: journaled for the reuse of pages (see reuse.rs) as a whole.
     pub(crate) fn register_colorspace(
+        &mut self,
+        chunk_container: &mut ChunkContainer,
+        cs: ColorSpace,
+    ) -> MaybeDeviceColorSpace {
+        let journaled = crate::reuse::journaling().then(|| cs.clone());
+        let registered =
+            crate::reuse::whole(|| self.register_colorspace_inner(chunk_container, cs));
+        if let Some(cs) = journaled {
+            let r = match &registered {
+                MaybeDeviceColorSpace::ColorSpace(c) => Some(c.get_ref()),
+                _ => None,
+            };
+            crate::reuse::note(|| crate::reuse::Effect::ColorSpace(cs, r));
+        }
+        registered
+    }
+
+    fn register_colorspace_inner(
         &mut self,
         chunk_container: &mut ChunkContainer,
         cs: ColorSpace,

@@ -28,13 +28,14 @@ use crate::num::NormalizedF32;
 use crate::paint::{InnerPaint, Paint};
 #[cfg(feature = "pdf")]
 use crate::pdf::PdfDocument;
+use crate::reuse::{self, Command, OwnedTag, PageRecord, Recorder};
 use crate::serialize::SerializeContext;
 use crate::stream::{Stream, StreamBuilder};
 use crate::tagging::ArtifactType;
-use crate::text::Font;
 use crate::text::{draw_glyph, Glyph};
 #[cfg(feature = "simple-text")]
 use crate::text::{shape::naive_shape, TextDirection};
+use crate::text::{Font, KrillaGlyph};
 
 /// Can be used to associate render operations with a unique identifier.
 /// This is useful if you want to backtrack a validation error to a specific
@@ -78,6 +79,10 @@ pub struct Surface<'a> {
     push_instructions: Vec<PushInstruction>,
     page_identifier: Option<PageTagIdentifier>,
     finish_fn: Box<dyn FnMut(Stream, i32) + 'a>,
+    /// baogao: the calls kept while a page is recorded for reuse, and its
+    /// first tag identifier (see reuse.rs).
+    recorder: Option<Recorder>,
+    start_identifier: Option<PageTagIdentifier>,
 }
 
 impl<'a> Surface<'a> {
@@ -97,11 +102,57 @@ impl<'a> Surface<'a> {
             stroke: None,
             push_instructions: vec![],
             finish_fn,
+            recorder: None,
+            start_identifier: page_identifier,
+        }
+    }
+
+    /// baogao: keeps this page's calls instead of drawing them, to take
+    /// the last export's drawing of the same page (see reuse.rs).
+    pub(crate) fn record(&mut self, page: u128) {
+        self.recorder = Some(Recorder::new(page));
+        self.start_identifier = self.page_identifier;
+    }
+
+    /// baogao: draws the calls kept so far and stops recording; for a call
+    /// the recorder does not keep, which then runs as usual.
+    fn go_live(&mut self) {
+        if let Some(recorder) = self.recorder.take() {
+            self.replay(recorder.commands);
+        }
+    }
+
+    /// Draws kept calls, as they would have been drawn when made.
+    fn replay(&mut self, commands: Vec<Command>) {
+        self.page_identifier = self.start_identifier;
+        for command in commands {
+            match command {
+                Command::StartTagged(tag) => {
+                    self.start_tagged(tag.get());
+                }
+                Command::EndTagged => self.end_tagged(),
+                Command::PushTransform(t) => self.push_transform(&t),
+                Command::PushClipPath(path, rule) => self.push_clip_path(&path, &rule),
+                Command::Pop => self.pop(),
+                Command::SetFill(fill) => self.set_fill(fill),
+                Command::SetStroke(stroke) => self.set_stroke(stroke),
+                Command::SetLocation(l) => self.set_location(l),
+                Command::ResetLocation => self.reset_location(),
+                Command::DrawPath(path) => self.draw_path(&path),
+                Command::DrawGlyphs {
+                    start,
+                    glyphs,
+                    font,
+                    text,
+                    size,
+                } => self.draw_glyphs(start, &glyphs, font, &text, size, false),
+            }
         }
     }
 
     /// Return a `StreamBuilder` to allow drawing on a sub-context.
     pub fn stream_builder(&mut self) -> StreamBuilder<'_> {
+        self.go_live();
         StreamBuilder::new(self.sc, self.chunk_container)
     }
 
@@ -111,11 +162,15 @@ impl<'a> Surface<'a> {
     /// if there is no active stroke, than krilla will choose to fill
     /// with black by default).
     pub fn set_fill(&mut self, fill: Option<Fill>) {
+        if let Some(r) = &mut self.recorder {
+            return r.push(Command::SetFill(fill));
+        }
         self.fill = fill;
     }
 
     /// Get the currently active fill.
     pub fn get_fill(&mut self) -> Option<&Fill> {
+        self.go_live();
         self.fill.as_ref()
     }
 
@@ -123,16 +178,23 @@ impl<'a> Surface<'a> {
     ///
     /// You can set it to `None` if you want to disable stroking.
     pub fn set_stroke(&mut self, stroke: Option<Stroke>) {
+        if let Some(r) = &mut self.recorder {
+            return r.push(Command::SetStroke(stroke));
+        }
         self.stroke = stroke;
     }
 
     /// Get the currently active stroke.
     pub fn get_stroke(&mut self) -> Option<&Stroke> {
+        self.go_live();
         self.stroke.as_ref()
     }
 
     /// Draw a path using the currently active fill and/or stroke.
     pub fn draw_path(&mut self, path: &Path) {
+        if let Some(r) = &mut self.recorder {
+            return r.push(Command::DrawPath(Path(path.0.clone())));
+        }
         if self.fill.is_some() || self.stroke.is_some() {
             if self.has_complex_fill_or_stroke() {
                 self.bd.get_mut().draw_path(
@@ -176,6 +238,15 @@ impl<'a> Surface<'a> {
     /// Panics if a tagged section has already been started.
     /// Panics if an artifact with a required bbox has none.
     pub fn start_tagged(&mut self, tag: ContentTag) -> Identifier {
+        if let Some(r) = &mut self.recorder {
+            // The identifier drawing it will give (see `replay`).
+            let id = match (&mut self.page_identifier, &tag) {
+                (Some(id), ContentTag::Span(_) | ContentTag::Other) => id.bump().into(),
+                _ => Identifier::dummy(),
+            };
+            r.push(Command::StartTagged(OwnedTag::new(&tag)));
+            return id;
+        }
         if let Some(id) = &mut self.page_identifier {
             match tag {
                 // An artifact is actually not really part of tagged PDF and doesn't have
@@ -231,6 +302,9 @@ impl<'a> Surface<'a> {
     /// # Panics
     /// Panics if no tagged section has been started.
     pub fn end_tagged(&mut self) {
+        if let Some(r) = &mut self.recorder {
+            return r.push(Command::EndTagged);
+        }
         if self.page_identifier.is_some() {
             self.bd.get_mut().end_marked_content();
         }
@@ -281,6 +355,31 @@ impl<'a> Surface<'a> {
         font_size: f32,
         outlined: bool,
     ) {
+        if outlined {
+            self.go_live();
+        }
+        if let Some(r) = &mut self.recorder {
+            let glyphs = glyphs
+                .iter()
+                .map(|g| KrillaGlyph {
+                    glyph_id: g.glyph_id(),
+                    text_range: g.text_range(),
+                    x_advance: g.x_advance(1.0),
+                    x_offset: g.x_offset(1.0),
+                    y_offset: g.y_offset(1.0),
+                    y_advance: g.y_advance(1.0),
+                    location: g.location(),
+                })
+                .collect();
+            let text = text.to_string();
+            return r.push(Command::DrawGlyphs {
+                start,
+                glyphs,
+                font,
+                text,
+                size: font_size,
+            });
+        }
         let context_color = self.context_color();
         if outlined {
             self.outline_glyphs(glyphs, context_color, start, font, font_size);
@@ -395,11 +494,17 @@ impl<'a> Surface<'a> {
 
     /// Set the location that should be assumed for subsequent operations.
     pub fn set_location(&mut self, location: Location) {
+        if let Some(r) = &mut self.recorder {
+            return r.push(Command::SetLocation(location));
+        }
         self.sc.set_location(location);
     }
 
     /// Reset the location that should be assumed for subsequent operations.
     pub fn reset_location(&mut self) {
+        if let Some(r) = &mut self.recorder {
+            return r.push(Command::ResetLocation);
+        }
         self.sc.reset_location();
     }
 
@@ -410,6 +515,9 @@ impl<'a> Surface<'a> {
 
     /// Concatenate a new transform to the current transformation matrix.
     pub fn push_transform(&mut self, transform: &Transform) {
+        if let Some(r) = &mut self.recorder {
+            return r.push(Command::PushTransform(*transform));
+        }
         self.push_instructions.push(PushInstruction::Transform);
         self.bd.get_mut().save_graphics_state();
         self.bd.get_mut().concat_transform(transform);
@@ -417,6 +525,7 @@ impl<'a> Surface<'a> {
 
     /// Push a new blend mode.
     pub fn push_blend_mode(&mut self, blend_mode: BlendMode) {
+        self.go_live();
         self.push_instructions.push(PushInstruction::BlendMode);
         self.bd.get_mut().save_graphics_state();
         self.bd.get_mut().set_blend_mode(blend_mode.to_pdf());
@@ -424,12 +533,16 @@ impl<'a> Surface<'a> {
 
     /// Push a new clip path.
     pub fn push_clip_path(&mut self, path: &Path, clip_rule: &FillRule) {
+        if let Some(r) = &mut self.recorder {
+            return r.push(Command::PushClipPath(Path(path.0.clone()), *clip_rule));
+        }
         self.push_instructions.push(PushInstruction::ClipPath);
         self.bd.get_mut().push_clip_path(&path.0, clip_rule);
     }
 
     /// Push a new mask.
     pub fn push_mask(&mut self, mask: Mask) {
+        self.go_live();
         self.push_instructions
             .push(PushInstruction::Mask(Box::new(mask)));
         self.bd
@@ -440,6 +553,7 @@ impl<'a> Surface<'a> {
     #[cfg(feature = "pdf")]
     /// Embed a single PDF page with the given dimensions.
     pub fn draw_pdf_page(&mut self, pdf: &PdfDocument, size: Size, page_idx: usize) {
+        self.go_live();
         use crate::geom::Rect;
 
         let obj_ref = self.sc.embed_pdf_page_as_xobject(pdf, page_idx);
@@ -474,6 +588,7 @@ impl<'a> Surface<'a> {
     /// This stacks, meaning that if you do `push_opacity(0.5)` twice, the resulting
     /// base opacity will be 0.25.
     pub fn push_opacity(&mut self, opacity: NormalizedF32) {
+        self.go_live();
         self.push_instructions
             .push(PushInstruction::Opacity(opacity));
 
@@ -486,6 +601,7 @@ impl<'a> Surface<'a> {
 
     /// Push a new isolated layer.
     pub fn push_isolated(&mut self) {
+        self.go_live();
         self.push_instructions.push(PushInstruction::Isolated);
         self.bd
             .sub_builders
@@ -497,6 +613,9 @@ impl<'a> Surface<'a> {
     /// # Panics
     /// Panics if the there wasn't a corresponding `push` to the `pop`.
     pub fn pop(&mut self) {
+        if let Some(r) = &mut self.recorder {
+            return r.push(Command::Pop);
+        }
         match self.push_instructions.pop().unwrap() {
             PushInstruction::Transform => self.bd.get_mut().restore_graphics_state(),
             PushInstruction::Opacity(o) => {
@@ -527,6 +646,7 @@ impl<'a> Surface<'a> {
     #[cfg(feature = "raster-images")]
     /// Draw a new bitmap image.
     pub fn draw_image(&mut self, image: Image, size: Size) {
+        self.go_live();
         self.bd
             .get_mut()
             .draw_image(image, size, self.sc, self.chunk_container);
@@ -537,6 +657,7 @@ impl<'a> Surface<'a> {
     /// Drawing the same graphic multiple times is very cheap in terms of
     /// file size.
     pub fn draw_graphic(&mut self, graphic: Graphic) {
+        self.go_live();
         self.bd.get_mut().draw_xobject(
             self.sc,
             self.chunk_container,
@@ -546,6 +667,7 @@ impl<'a> Surface<'a> {
     }
 
     pub(crate) fn draw_shading(&mut self, shading: &ShadingFunction) {
+        self.go_live();
         self.bd
             .get_mut()
             .draw_shading(shading, self.sc, self.chunk_container);
@@ -558,6 +680,7 @@ impl<'a> Surface<'a> {
     pub fn finish(self) {}
 
     pub(crate) fn draw_opacified_stream(&mut self, opacity: NormalizedF32, stream: Stream) {
+        self.go_live();
         self.bd
             .get_mut()
             .draw_opacified(self.sc, self.chunk_container, opacity, stream)
@@ -610,6 +733,18 @@ impl<'a> Surface<'a> {
 
 impl Drop for Surface<'_> {
     fn drop(&mut self) {
+        match self.recorder.take() {
+            Some(recorder) => self.finish_recorded(recorder),
+            None => {
+                let (stream, num_mcids) = self.finish_drawing();
+                (self.finish_fn)(stream, num_mcids)
+            }
+        }
+    }
+}
+
+impl Surface<'_> {
+    fn finish_drawing(&mut self) -> (Stream, i32) {
         let root_builder = std::mem::replace(
             &mut self.bd.root_builder,
             ContentBuilder::new(Transform::identity(), false, self.sc),
@@ -623,7 +758,34 @@ impl Drop for Surface<'_> {
         assert!(self.push_instructions.is_empty());
         assert!(!root_builder.active_marked_content);
 
-        (self.finish_fn)(root_builder.finish(self.sc), num_mcids)
+        (root_builder.finish(self.sc), num_mcids)
+    }
+
+    /// baogao: the end of a recorded page: the last export's drawing of
+    /// it if there is one, else it is drawn now and kept for the next.
+    fn finish_recorded(&mut self, recorder: Recorder) {
+        let key = recorder.key(self.sc.reuse_state());
+        if let Some(record) = self.sc.reuse.find(key) {
+            if let Some(stream) = reuse::apply(&record, self.sc, self.chunk_container) {
+                let num_mcids = record.num_mcids;
+                self.sc.reuse.reused(key, record);
+                return (self.finish_fn)(stream, num_mcids);
+            }
+        }
+        reuse::start_journal();
+        self.replay(recorder.commands);
+        let (stream, num_mcids) = self.finish_drawing();
+        if let Some(effects) = reuse::end_journal() {
+            let location = self.sc.location;
+            let record = PageRecord {
+                effects,
+                stream: stream.clone(),
+                num_mcids,
+                location,
+            };
+            self.sc.reuse.keep(key, std::rc::Rc::new(record));
+        }
+        (self.finish_fn)(stream, num_mcids)
     }
 }
 

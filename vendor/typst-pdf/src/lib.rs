@@ -14,6 +14,9 @@ mod text;
 mod util;
 
 pub use self::metadata::{Timestamp, Timezone};
+/// baogao: exports on this thread take an unchanged page's drawing from
+/// the last export (see krilla's BAOGAO.md, change 6).
+pub use krilla::{reuse_pages, reused_pages};
 
 use std::fmt::{self, Debug, Formatter};
 use std::hash::{Hash, Hasher};

@@ -111,6 +111,8 @@ pub(crate) struct CIDFont {
     glyph_remapper: GlyphRemapper,
     /// A mapping from CIDs to their string in the original text.
     cmap_entries: FxHashMap<u16, (String, Option<Location>)>,
+    /// baogao: the entries' hashes combined in no order (reuse.rs).
+    cmap_hash: u128,
     /// The widths of the glyphs, _indexed by their CID_.
     widths: Vec<f32>,
     is_empty: bool,
@@ -126,6 +128,7 @@ impl CIDFont {
         Self {
             glyph_remapper: GlyphRemapper::new(),
             cmap_entries: FxHashMap::default(),
+            cmap_hash: 0,
             widths,
             font,
             is_empty: true,
@@ -162,6 +165,8 @@ impl CIDFont {
 
         // This means that the glyph ID has been newly assigned, and thus we need to add its width.
         if new_id as usize >= self.widths.len() {
+            // baogao: numbering glyphs is not journaled (reuse.rs).
+            crate::reuse::poison();
             self.widths
                 .push(self.font.advance_width(glyph_id).unwrap_or(0.0));
         }
@@ -176,7 +181,19 @@ impl CIDFont {
 
     #[inline]
     pub(crate) fn set_codepoints(&mut self, cid: Cid, text: String, location: Option<Location>) {
-        self.cmap_entries.insert(cid, (text, location));
+        // baogao: journaled, and kept in the hash of the entries (reuse.rs).
+        crate::reuse::note(|| {
+            crate::reuse::Effect::Codepoints(self.font.clone(), cid, text.clone(), location)
+        });
+        self.cmap_hash ^= crate::reuse::entry_hash(cid, &text);
+        if let Some((old, _)) = self.cmap_entries.insert(cid, (text, location)) {
+            self.cmap_hash ^= crate::reuse::entry_hash(cid, &old);
+        }
+    }
+
+    /// baogao: see `cmap_hash`.
+    pub(crate) fn cmap_hash(&self) -> u128 {
+        self.cmap_hash
     }
 
     #[inline]

@@ -117,10 +117,28 @@ impl FontContainer {
     }
 
     /// baogao: see `Document::reserve_glyphs`.
+    /// baogao: the hash of the CID font's glyph texts (reuse.rs).
+    pub(crate) fn cmap_hash(&self) -> u128 {
+        self.cid_font.cmap_hash()
+    }
+
+    /// baogao: a replayed glyph text of the CID font (reuse.rs).
+    pub(crate) fn set_cid_codepoints(
+        &mut self,
+        cid: u16,
+        text: String,
+        location: Option<crate::surface::Location>,
+    ) {
+        self.cid_font.set_codepoints(cid, text, location)
+    }
+
     pub(crate) fn reserve_glyph(&mut self, glyph_id: GlyphId) {
         if should_outline(&self.font, glyph_id) {
             // The color only matters for Type3 glyphs.
-            self.add_glyph(ColoredGlyph::new(glyph_id, crate::color::rgb::Color::black()));
+            self.add_glyph(ColoredGlyph::new(
+                glyph_id,
+                crate::color::rgb::Color::black(),
+            ));
         }
     }
 
@@ -129,7 +147,10 @@ impl FontContainer {
     /// font (nearly every glyph of a page) takes no font identifier, so no
     /// reference count is touched and no fonts are compared.
     #[inline]
-    pub(crate) fn add_glyph_with_font(&mut self, glyph: ColoredGlyph) -> (&mut dyn PdfFont, PDFGlyph) {
+    pub(crate) fn add_glyph_with_font(
+        &mut self,
+        glyph: ColoredGlyph,
+    ) -> (&mut dyn PdfFont, PDFGlyph) {
         if let Some(&(_, PDFGlyph::Cid(cid))) = self.cid_cache.get(&glyph.glyph_id.to_u32()) {
             return (&mut self.cid_font, PDFGlyph::Cid(cid));
         }
@@ -159,6 +180,8 @@ impl FontContainer {
             self.cid_cache.insert(glyph.glyph_id.to_u32(), res.clone());
             res
         } else {
+            // baogao: Type3 fonts are not journaled (reuse.rs).
+            crate::reuse::poison();
             let (identifier, gid) = self.type3_mapper.add_glyph(glyph.to_owned());
             let res = (identifier, PDFGlyph::Type3(gid));
             self.type3_cache.insert(glyph.to_owned(), res.clone());

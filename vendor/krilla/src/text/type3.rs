@@ -115,6 +115,8 @@ impl Type3Font {
 
     #[inline]
     pub(crate) fn set_codepoints(&mut self, gid: Gid, text: String, location: Option<Location>) {
+        // baogao: Type3 fonts are not journaled (reuse.rs).
+        crate::reuse::poison();
         self.cmap_entries.insert(gid, (text, location));
     }
 
