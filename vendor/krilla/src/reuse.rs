@@ -22,6 +22,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::ops::Range;
 use std::rc::Rc;
 
 use pdf_writer::Ref;
@@ -36,7 +37,7 @@ use crate::interchange::tagging::ContentTag;
 use crate::resource::ResourceDictionary;
 use crate::stream::Stream;
 use crate::surface::Location;
-use crate::text::{Font, FontIdentifier, KrillaGlyph};
+use crate::text::{Font, FontIdentifier, Glyph, KrillaGlyph};
 
 thread_local! {
     static ENABLED: Cell<bool> = const { Cell::new(false) };
@@ -259,11 +260,12 @@ pub(crate) enum Command {
     SetLocation(Location),
     ResetLocation,
     DrawPath(Path),
+    /// The glyphs and the text are ranges of the recorder's buffers.
     DrawGlyphs {
         start: Point,
-        glyphs: Vec<KrillaGlyph>,
+        glyphs: Range<usize>,
         font: Font,
-        text: String,
+        text: Range<usize>,
         size: f32,
     },
 }
@@ -316,6 +318,10 @@ impl OwnedTag {
 /// Keeps a page's calls and hashes them as they come.
 pub(crate) struct Recorder {
     pub(crate) commands: Vec<Command>,
+    /// The glyphs and texts of all `DrawGlyphs`, one after the other: one
+    /// buffer each rather than two allocations per run of text.
+    pub(crate) glyphs: Vec<KrillaGlyph>,
+    pub(crate) text: String,
     hasher: SipHasher13,
 }
 
@@ -326,8 +332,58 @@ impl Recorder {
         page.hash(&mut hasher);
         Self {
             commands: Vec::with_capacity(1024),
+            glyphs: Vec::with_capacity(4096),
+            text: String::with_capacity(4096),
             hasher,
         }
+    }
+
+    /// Keeps a run of glyphs.
+    pub(crate) fn push_glyphs(
+        &mut self,
+        start: Point,
+        glyphs: &[impl Glyph],
+        font: Font,
+        text: &str,
+        size: f32,
+    ) {
+        let h = &mut self.hasher;
+        h.write_u8(10);
+        h.write_u32(start.x.to_bits());
+        h.write_u32(start.y.to_bits());
+        font.hash(h);
+        text.hash(h);
+        h.write_u32(size.to_bits());
+        h.write_usize(glyphs.len());
+        let first = self.glyphs.len();
+        for g in glyphs {
+            let g = KrillaGlyph {
+                glyph_id: g.glyph_id(),
+                text_range: g.text_range(),
+                x_advance: g.x_advance(1.0),
+                x_offset: g.x_offset(1.0),
+                y_offset: g.y_offset(1.0),
+                y_advance: g.y_advance(1.0),
+                location: g.location(),
+            };
+            h.write_u32(g.glyph_id.to_u32());
+            h.write_usize(g.text_range.start);
+            h.write_usize(g.text_range.end);
+            for v in [g.x_advance, g.x_offset, g.y_offset, g.y_advance] {
+                h.write_u32(v.to_bits());
+            }
+            g.location.hash(h);
+            self.glyphs.push(g);
+        }
+        let at = self.text.len();
+        self.text.push_str(text);
+        self.commands.push(Command::DrawGlyphs {
+            start,
+            glyphs: first..self.glyphs.len(),
+            font,
+            text: at..self.text.len(),
+            size,
+        });
     }
 
     pub(crate) fn push(&mut self, command: Command) {
@@ -385,30 +441,7 @@ impl Recorder {
                 h.write_u8(9);
                 hash_path(h, p);
             }
-            Command::DrawGlyphs {
-                start,
-                glyphs,
-                font,
-                text,
-                size,
-            } => {
-                h.write_u8(10);
-                h.write_u32(start.x.to_bits());
-                h.write_u32(start.y.to_bits());
-                font.hash(h);
-                text.hash(h);
-                h.write_u32(size.to_bits());
-                h.write_usize(glyphs.len());
-                for g in glyphs {
-                    h.write_u32(g.glyph_id.to_u32());
-                    h.write_usize(g.text_range.start);
-                    h.write_usize(g.text_range.end);
-                    for v in [g.x_advance, g.x_offset, g.y_offset, g.y_advance] {
-                        h.write_u32(v.to_bits());
-                    }
-                    g.location.hash(h);
-                }
-            }
+            Command::DrawGlyphs { .. } => unreachable!("kept by push_glyphs"),
         }
         self.commands.push(command);
     }

@@ -35,7 +35,7 @@ use crate::tagging::ArtifactType;
 use crate::text::{draw_glyph, Glyph};
 #[cfg(feature = "simple-text")]
 use crate::text::{shape::naive_shape, TextDirection};
-use crate::text::{Font, KrillaGlyph};
+use crate::text::Font;
 
 /// Can be used to associate render operations with a unique identifier.
 /// This is useful if you want to backtrack a validation error to a specific
@@ -118,14 +118,14 @@ impl<'a> Surface<'a> {
     /// the recorder does not keep, which then runs as usual.
     fn go_live(&mut self) {
         if let Some(recorder) = self.recorder.take() {
-            self.replay(recorder.commands);
+            self.replay(recorder);
         }
     }
 
     /// Draws kept calls, as they would have been drawn when made.
-    fn replay(&mut self, commands: Vec<Command>) {
+    fn replay(&mut self, recorder: Recorder) {
         self.page_identifier = self.start_identifier;
-        for command in commands {
+        for command in recorder.commands {
             match command {
                 Command::StartTagged(tag) => {
                     self.start_tagged(tag.get());
@@ -145,7 +145,10 @@ impl<'a> Surface<'a> {
                     font,
                     text,
                     size,
-                } => self.draw_glyphs(start, &glyphs, font, &text, size, false),
+                } => {
+                    let (glyphs, text) = (&recorder.glyphs[glyphs], &recorder.text[text]);
+                    self.draw_glyphs(start, glyphs, font, text, size, false)
+                }
             }
         }
     }
@@ -359,26 +362,7 @@ impl<'a> Surface<'a> {
             self.go_live();
         }
         if let Some(r) = &mut self.recorder {
-            let glyphs = glyphs
-                .iter()
-                .map(|g| KrillaGlyph {
-                    glyph_id: g.glyph_id(),
-                    text_range: g.text_range(),
-                    x_advance: g.x_advance(1.0),
-                    x_offset: g.x_offset(1.0),
-                    y_offset: g.y_offset(1.0),
-                    y_advance: g.y_advance(1.0),
-                    location: g.location(),
-                })
-                .collect();
-            let text = text.to_string();
-            return r.push(Command::DrawGlyphs {
-                start,
-                glyphs,
-                font,
-                text,
-                size: font_size,
-            });
+            return r.push_glyphs(start, glyphs, font, text, font_size);
         }
         let context_color = self.context_color();
         if outlined {
@@ -773,7 +757,7 @@ impl Surface<'_> {
             }
         }
         reuse::start_journal();
-        self.replay(recorder.commands);
+        self.replay(recorder);
         let (stream, num_mcids) = self.finish_drawing();
         if let Some(effects) = reuse::end_journal() {
             let location = self.sc.location;
