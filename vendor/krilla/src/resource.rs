@@ -237,6 +237,22 @@ impl Default for ResourceDictionary {
 }
 
 impl ResourceDictionary {
+    /// baogao: every reference, for a reused page's resources (see
+    /// `reuse::covers`).
+    pub(crate) fn refs(&self) -> impl Iterator<Item = Ref> + '_ {
+        [
+            &self.color_spaces.entries,
+            &self.ext_g_states.entries,
+            &self.patterns.entries,
+            &self.x_objects.entries,
+            &self.shadings.entries,
+            &self.fonts.entries,
+        ]
+        .into_iter()
+        .flatten()
+        .copied()
+    }
+
     /// baogao: the references of each kind, for a reused page's resources
     /// (see `reuse::remap`).
     pub(crate) fn ref_lists_mut(&mut self) -> [&mut Vec<Ref>; 6] {

@@ -484,19 +484,14 @@ pub(crate) fn entry_hash(cid: u16, text: &str) -> u128 {
     hash_of(|h| (cid, text).hash(h))
 }
 
-/// The page's resources with the references of the replayed effects in
-/// place of the recorded ones; `None` if one has no replacement.
-pub(crate) fn remap(
-    resources: &ResourceDictionary,
-    map: &HashMap<Ref, Ref>,
-) -> Option<ResourceDictionary> {
-    let mut out = resources.clone();
-    for list in out.ref_lists_mut() {
+/// Puts the references the replayed effects got in place of the recorded
+/// ones ([`covers`] made sure each has one).
+fn remap(resources: &mut ResourceDictionary, map: &HashMap<Ref, Ref>) {
+    for list in resources.ref_lists_mut() {
         for r in list.iter_mut() {
-            *r = *map.get(r)?;
+            *r = map[r];
         }
     }
-    Some(out)
 }
 
 /// Does again what drawing the recorded page did outside its content
@@ -539,13 +534,13 @@ pub(crate) fn apply(
     }
     sc.location = record.location;
     let mut stream = record.stream.clone();
-    stream.resource_dictionary = remap(&stream.resource_dictionary, &refs)?;
+    remap(&mut stream.resource_dictionary, &refs);
     Some(stream)
 }
 
 /// Whether every resource of the page was registered by one of its effects
 /// (so that [`remap`] will find each one's replacement).
-pub(crate) fn covers(resources: &ResourceDictionary, effects: &[Effect]) -> bool {
+fn covers(resources: &ResourceDictionary, effects: &[Effect]) -> bool {
     let registered: std::collections::HashSet<Ref> = effects
         .iter()
         .filter_map(|e| match e {
@@ -554,10 +549,5 @@ pub(crate) fn covers(resources: &ResourceDictionary, effects: &[Effect]) -> bool
             _ => None,
         })
         .collect();
-    let mut resources = resources.clone();
-    let covered = resources
-        .ref_lists_mut()
-        .into_iter()
-        .all(|list| list.iter().all(|r| registered.contains(r)));
-    covered
+    resources.refs().all(|r| registered.contains(&r))
 }

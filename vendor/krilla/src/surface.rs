@@ -32,10 +32,10 @@ use crate::reuse::{self, Command, OwnedTag, PageRecord, Recorder};
 use crate::serialize::SerializeContext;
 use crate::stream::{Stream, StreamBuilder};
 use crate::tagging::ArtifactType;
+use crate::text::Font;
 use crate::text::{draw_glyph, Glyph};
 #[cfg(feature = "simple-text")]
 use crate::text::{shape::naive_shape, TextDirection};
-use crate::text::Font;
 
 /// Can be used to associate render operations with a unique identifier.
 /// This is useful if you want to backtrack a validation error to a specific
@@ -111,7 +111,6 @@ impl<'a> Surface<'a> {
     /// the last export's drawing of the same page (see reuse.rs).
     pub(crate) fn record(&mut self, page: u128) {
         self.recorder = Some(Recorder::new(page));
-        self.start_identifier = self.page_identifier;
     }
 
     /// baogao: draws the calls kept so far and stops recording; for a call
