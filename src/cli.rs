@@ -148,3 +148,17 @@ pub struct InputArgs {
     #[arg(long, value_name = "N", default_value_t = crate::report::DEFAULT_MAX_TABLE_ROWS)]
     pub max_table_rows: usize,
 }
+
+/// The options as given when none are, for builds made in-process.
+impl Default for InputArgs {
+    fn default() -> Self {
+        Self {
+            font_paths: Vec::new(),
+            system_fonts: false,
+            standard: None,
+            attach_sources: false,
+            duplex: false,
+            max_table_rows: crate::report::DEFAULT_MAX_TABLE_ROWS,
+        }
+    }
+}

@@ -61,16 +61,8 @@ pub fn whole_build(data: &[u8]) {
             let _ = std::fs::write(dir.path().join(file), part);
         }
     }
-    let input = InputArgs {
-        font_paths: Vec::new(),
-        system_fonts: false,
-        standard: None,
-        attach_sources: false,
-        duplex: false,
-        max_table_rows: crate::report::DEFAULT_MAX_TABLE_ROWS,
-    };
     let Ok(mut session) = Session::open(dir.path(), shared_fonts(), MessageFormat::Json) else { return };
-    if let Ok(job) = session.load(&input) {
+    if let Ok(job) = session.load(&InputArgs::default()) {
         let _ = session.typeset(&job);
     }
 }

@@ -256,3 +256,67 @@ fn report_dir(arg: &Path) -> PathBuf {
         arg.to_path_buf()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use ecow::EcoVec;
+    use typst::layout::{Em, Frame, FrameItem};
+    use typst::model::Document;
+    use typst_layout::Page;
+
+    use super::*;
+
+    /// Widens the first glyph of the first run of text in `frame` (looking
+    /// into groups) by a quarter em; whether there was one.
+    fn widen_first_glyph(frame: &mut Frame) -> bool {
+        let mut done = false;
+        frame.retain(|item| {
+            match item {
+                _ if done => {}
+                FrameItem::Text(text) if !text.glyphs.is_empty() => {
+                    text.glyphs[0].x_advance += Em::new(0.25);
+                    done = true;
+                }
+                FrameItem::Group(group) => done = widen_first_glyph(&mut group.frame),
+                _ => {}
+            }
+            true
+        });
+        done
+    }
+
+    /// A watch's export takes a page from the last one by a key of its
+    /// text, fonts and places but not its glyphs' advances, which are
+    /// compared instead: a page whose key is the same but whose glyphs are
+    /// not (a line justified anew with the same words) must be drawn again.
+    #[test]
+    fn a_page_is_taken_from_the_last_export_only_if_its_glyphs_are_the_same() {
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal");
+        let fonts = Fonts::index_in_background(FontOptions::default());
+        let mut session = Session::open(&folder, fonts, MessageFormat::Json).expect("opens");
+        let job = session.load(&InputArgs::default()).expect("loads");
+        let built = session.typeset(&job).expect("typesets");
+        let export = |document: &PagedDocument| {
+            let bytes = pdf::export(document, &job.loaded.document.meta, &job.standards).expect("exports");
+            (bytes, typst_pdf::reused_pages())
+        };
+
+        // Reuse is per thread, so this test's exports see only each other.
+        typst_pdf::reuse_pages(true);
+        let (first, _) = export(&built.pages);
+        let (again, taken) = export(&built.pages);
+        assert!(again == first, "the same document gave other bytes");
+        assert!(taken >= 1, "no page was taken from the last export");
+
+        let mut pages: EcoVec<Page> = built.pages.pages().into();
+        let last = pages.make_mut().last_mut().expect("a page");
+        assert!(widen_first_glyph(&mut last.frame), "the last page has no text");
+        let widened = PagedDocument::new(pages, built.pages.info().clone());
+        let (watched, taken_now) = export(&widened);
+        typst_pdf::reuse_pages(false);
+        let (fresh, _) = export(&widened);
+        assert!(fresh != first, "widening a glyph changed nothing");
+        assert!(watched == fresh, "the watch's export differs from a fresh one");
+        assert_eq!(taken_now, taken - 1, "a page other than the widened one was drawn again");
+    }
+}

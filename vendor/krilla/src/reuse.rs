@@ -3,16 +3,17 @@
 //! BAOGAO.md, change 6).
 //!
 //! While reuse is on ([`reuse_pages`]), a page's [`Surface`] does not draw:
-//! it keeps the calls it gets ([`Recorder`]) and hashes them, together with
-//! everything else the drawing reads: the glyph numbering of the fonts (the
-//! export's `epoch`), the text already mapped to each glyph (which decides
-//! where `/ActualText` spans are needed), the current location and the page
-//! size. When the page ends, a record under that key from the last export
-//! gives the content stream; what drawing it did to the rest of the
-//! document (fonts, colour spaces and graphics states registered, glyph
-//! texts mapped, validation errors) was journaled when it was drawn and is
-//! done again, in order, so the document comes out as if the page had been
-//! drawn. Without a record the calls are drawn then, as they would have been,
+//! it keeps the calls it gets ([`Recorder`]) and hashes them (all but the
+//! glyphs, which are compared instead), together with everything else the
+//! drawing reads: the glyph numbering of the fonts (the export's `epoch`),
+//! the text already mapped to each glyph (which decides where
+//! `/ActualText` spans are needed), the current location and the page size.
+//! When the page ends, a record under that key from the last export with
+//! the same glyphs gives the content stream; what drawing it did to the
+//! rest of the document (fonts, colour spaces and graphics states
+//! registered, glyph texts mapped, validation errors) was journaled when it
+//! was drawn and is done again, in order, so the document comes out as if
+//! the page had been drawn. Without a record the calls are drawn then, as they would have been,
 //! and journaled. Anything the journal cannot replay (images, patterns,
 //! groups, new glyphs, Type3 fonts) marks the page as not reusable, and any
 //! call the recorder does not know draws what it kept and goes on live.
@@ -143,6 +144,8 @@ impl Reuse {
 
 /// A page as drawn: its content stream and what drawing it did elsewhere.
 pub(crate) struct PageRecord {
+    /// The glyphs it drew (the recorder's buffer), which its key leaves out.
+    pub(crate) glyphs: Vec<KrillaGlyph>,
     pub(crate) effects: Vec<Effect>,
     pub(crate) stream: Stream,
     pub(crate) num_mcids: i32,
@@ -355,26 +358,19 @@ impl Recorder {
         text.hash(h);
         h.write_u32(size.to_bits());
         h.write_usize(glyphs.len());
+        // The glyphs themselves are not hashed: a record found under the
+        // key is taken only if its glyphs are the same ([`same_glyphs`]),
+        // which costs a comparison instead of hashing some 50 bytes a glyph.
         let first = self.glyphs.len();
-        for g in glyphs {
-            let g = KrillaGlyph {
-                glyph_id: g.glyph_id(),
-                text_range: g.text_range(),
-                x_advance: g.x_advance(1.0),
-                x_offset: g.x_offset(1.0),
-                y_offset: g.y_offset(1.0),
-                y_advance: g.y_advance(1.0),
-                location: g.location(),
-            };
-            h.write_u32(g.glyph_id.to_u32());
-            h.write_usize(g.text_range.start);
-            h.write_usize(g.text_range.end);
-            for v in [g.x_advance, g.x_offset, g.y_offset, g.y_advance] {
-                h.write_u32(v.to_bits());
-            }
-            g.location.hash(h);
-            self.glyphs.push(g);
-        }
+        self.glyphs.extend(glyphs.iter().map(|g| KrillaGlyph {
+            glyph_id: g.glyph_id(),
+            text_range: g.text_range(),
+            x_advance: g.x_advance(1.0),
+            x_offset: g.x_offset(1.0),
+            y_offset: g.y_offset(1.0),
+            y_advance: g.y_advance(1.0),
+            location: g.location(),
+        }));
         let at = self.text.len();
         self.text.push_str(text);
         self.commands.push(Command::DrawGlyphs {
@@ -470,6 +466,21 @@ fn hash_path(h: &mut impl Hasher, p: &Path) {
     for verb in p.0.verbs() {
         h.write_u8(*verb as u8);
     }
+}
+
+/// Whether two pages' glyph buffers are the same, bit for bit (`-0.0` and
+/// `0.0` are written differently in a content stream).
+pub(crate) fn same_glyphs(a: &[KrillaGlyph], b: &[KrillaGlyph]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(a, b)| {
+            a.glyph_id == b.glyph_id
+                && a.text_range == b.text_range
+                && a.x_advance.to_bits() == b.x_advance.to_bits()
+                && a.x_offset.to_bits() == b.x_offset.to_bits()
+                && a.y_offset.to_bits() == b.y_offset.to_bits()
+                && a.y_advance.to_bits() == b.y_advance.to_bits()
+                && a.location == b.location
+        })
 }
 
 /// The hash of what `f` writes.

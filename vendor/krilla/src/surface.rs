@@ -33,7 +33,7 @@ use crate::serialize::SerializeContext;
 use crate::stream::{Stream, StreamBuilder};
 use crate::tagging::ArtifactType;
 use crate::text::Font;
-use crate::text::{draw_glyph, Glyph};
+use crate::text::{draw_glyph, Glyph, KrillaGlyph};
 #[cfg(feature = "simple-text")]
 use crate::text::{shape::naive_shape, TextDirection};
 
@@ -121,8 +121,9 @@ impl<'a> Surface<'a> {
         }
     }
 
-    /// Draws kept calls, as they would have been drawn when made.
-    fn replay(&mut self, recorder: Recorder) {
+    /// Draws kept calls, as they would have been drawn when made; gives
+    /// back the recorder's glyphs.
+    fn replay(&mut self, recorder: Recorder) -> Vec<KrillaGlyph> {
         self.page_identifier = self.start_identifier;
         for command in recorder.commands {
             match command {
@@ -150,6 +151,7 @@ impl<'a> Surface<'a> {
                 }
             }
         }
+        recorder.glyphs
     }
 
     /// Return a `StreamBuilder` to allow drawing on a sub-context.
@@ -748,7 +750,8 @@ impl Surface<'_> {
     /// it if there is one, else it is drawn now and kept for the next.
     fn finish_recorded(&mut self, recorder: Recorder) {
         let key = recorder.key(self.sc.reuse_state());
-        if let Some(record) = self.sc.reuse.find(key) {
+        let found = self.sc.reuse.find(key);
+        if let Some(record) = found.filter(|r| reuse::same_glyphs(&r.glyphs, &recorder.glyphs)) {
             if let Some(stream) = reuse::apply(&record, self.sc, self.chunk_container) {
                 let num_mcids = record.num_mcids;
                 self.sc.reuse.reused(key, record);
@@ -756,11 +759,12 @@ impl Surface<'_> {
             }
         }
         reuse::start_journal();
-        self.replay(recorder);
+        let glyphs = self.replay(recorder);
         let (stream, num_mcids) = self.finish_drawing();
         if let Some(effects) = reuse::end_journal() {
             let location = self.sc.location;
             let record = PageRecord {
+                glyphs,
                 effects,
                 stream: stream.clone(),
                 num_mcids,
