@@ -19,10 +19,11 @@ use typst_layout::PagedDocument;
 use crate::cli::InputArgs;
 use crate::report::document::Attachment;
 use crate::report::{self, Folder, Loaded, Problem, REPORT_FILE};
+use crate::typeset::data::DataFiles;
 use crate::typeset::diag::{self, MessageFormat};
 use crate::typeset::fonts::{self, FontOptions, Fonts};
 use crate::typeset::pdf::Standards;
-use crate::typeset::{BaogaoWorld, compile, pdf, templates, world};
+use crate::typeset::{BaogaoWorld, compile, pdf, templates};
 
 /// How a command ended, mapped to the process exit code (see README).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -60,8 +61,8 @@ pub struct Session {
 pub struct Job {
     pub loaded: Loaded,
     pub standards: Standards,
-    /// The data file the template reads (`/_data/report.json`).
-    data: Vec<u8>,
+    /// The data files the template reads (`/_data/…`).
+    data: DataFiles,
 }
 
 /// The typeset report, and how long compiling and exporting took.
@@ -98,11 +99,6 @@ impl Typeset {
 }
 
 impl Job {
-    /// The data file the template reads (`/_data/report.json`).
-    pub fn data(&self) -> Vec<u8> {
-        self.data.clone()
-    }
-
     /// Writes the Typst project this job compiles into `dir`: the templates
     /// under `_baogao/`, the data under `_data/`, and the report's files that
     /// typst reads (an own template, attached sources). `typst compile --root
@@ -119,7 +115,9 @@ impl Job {
         for (path, text) in templates::all() {
             write(&format!("{}/{path}", templates::DIR), text.as_bytes())?;
         }
-        write(world::DATA_PATH.trim_start_matches('/'), &self.data())?;
+        for (path, bytes) in self.data.iter() {
+            write(path.trim_start_matches('/'), bytes)?;
+        }
         for source in &self.loaded.sources {
             let bytes = folder.read(source).map_err(|e| std::io::Error::other(e.to_string()))?;
             write(source, &bytes)?;
@@ -155,11 +153,13 @@ impl Session {
         }
         loaded.document.meta.created = Some(pdf::creation_time(loaded.document.meta.date));
         loaded.document.meta.duplex |= input.duplex;
-        let data = serde_json::to_vec(&loaded.document).expect("the document model always serialises");
+        let data = DataFiles::of(&loaded.document);
         // Every character the template can print is in the data: serde_json
         // leaves non-ASCII as it is, and what it adds is ASCII, which the
-        // fonts cover.
-        let missing = fonts::uncovered(self.world.fonts().book(), String::from_utf8_lossy(&data).chars());
+        // fonts cover. The world holds data checked so (the last build's, in
+        // a watch), so only the files that differ from it need looking at.
+        let changed = self.world.changed_text(&data).flat_map(str::chars);
+        let missing = fonts::uncovered(self.world.fonts().book(), changed);
         if !missing.is_empty() {
             return Err(self.fail(&report::locate_chars(&self.folder, &loaded.sources, &missing)));
         }
@@ -168,7 +168,7 @@ impl Session {
 
     /// Compiles and exports the PDF in memory; prints warnings and errors.
     pub fn typeset(&mut self, job: &Job) -> Result<Typeset, Outcome> {
-        self.world.set_data(job.data());
+        self.world.set_data(&job.data);
         let start = Instant::now();
         let (result, layouts) = compile::compile(&self.world, self.last.as_ref());
         let warnings: Vec<SourceDiagnostic> = result.warnings.into_iter().collect();

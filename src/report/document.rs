@@ -9,7 +9,8 @@ use super::metrics::Callout;
 use super::table::Table;
 use super::text::Paragraph;
 
-#[derive(Debug, Serialize)]
+/// Serialised in parts by `typeset::data`, not as a whole.
+#[derive(Debug)]
 pub struct Document {
     pub meta: Meta,
     pub summary: Vec<Paragraph>,

@@ -1,7 +1,9 @@
-//! Typesetting: our typst `World`, the bundled fonts and templates, the
-//! compile loop, the diagnostics printer, and PDF export.
+//! Typesetting: our typst `World` and the data files it serves, the bundled
+//! fonts and templates, the compile loop, the diagnostics printer, and PDF
+//! export.
 
 pub mod compile;
+pub mod data;
 pub mod diag;
 pub mod fonts;
 pub mod pdf;

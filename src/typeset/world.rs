@@ -1,7 +1,9 @@
 //! The typst `World` of a build: the report folder (sandboxed), the embedded
-//! templates, the resolved document as an in-memory JSON file, and fonts.
+//! templates, the resolved document as in-memory JSON files (`data.rs`), and
+//! fonts.
 //! Nothing else is reachable: no network, no packages, no other files.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -14,13 +16,11 @@ use typst::{Library, LibraryExt, World};
 use typst_kit::files::{FileLoader, FileStore};
 use typst_kit::fonts::FontStore;
 
+use super::data::DataFiles;
 use super::fonts::Fonts;
 use super::templates;
 use crate::report::folder::FolderError;
 use crate::report::{Folder, Template};
-
-/// Where the template finds the report's data.
-pub const DATA_PATH: &str = "/_data/report.json";
 
 /// One World per process, reused across compiles so typst's caches hold.
 pub struct BaogaoWorld {
@@ -35,7 +35,7 @@ pub struct BaogaoWorld {
 /// Serves file ids: data, templates, or files of the report folder.
 struct Loader {
     folder: Folder,
-    data: Bytes,
+    data: HashMap<String, Bytes>,
 }
 
 impl BaogaoWorld {
@@ -45,7 +45,7 @@ impl BaogaoWorld {
         Self {
             library: LazyHash::new(Library::builder().build()),
             fonts,
-            files: FileStore::new(Loader { folder, data: Bytes::new(Vec::new()) }),
+            files: FileStore::new(Loader { folder, data: HashMap::new() }),
             main: file_id(&templates::entry("report")),
             display_root: display_root.to_path_buf(),
         }
@@ -69,10 +69,30 @@ impl BaogaoWorld {
         &self.display_root
     }
 
+    /// The text of the parts of `files` that differ from the data this
+    /// world holds (all of them before the first [`set_data`](Self::set_data)).
+    pub fn changed_text<'a>(&self, files: &'a DataFiles) -> impl Iterator<Item = &'a str> {
+        let held = &self.files.loader().data;
+        files
+            .parts()
+            .filter(|(path, bytes)| held.get(*path).is_none_or(|b| b.as_slice() != *bytes))
+            .map(|(_, bytes)| std::str::from_utf8(bytes).expect("serde_json writes UTF-8"))
+    }
+
     /// Replaces the data the template reads, marking files stale so the next
-    /// compile reloads what changed (and reuses what did not).
-    pub fn set_data(&mut self, json: Vec<u8>) {
-        self.files.loader_mut().data = Bytes::new(json);
+    /// compile reloads what changed (and reuses what did not). A data file
+    /// with the same bytes as before keeps its `Bytes`, whose hash typst
+    /// then need not compute again.
+    pub fn set_data(&mut self, files: &DataFiles) {
+        let loader = self.files.loader_mut();
+        let mut old = std::mem::take(&mut loader.data);
+        loader.data = files
+            .iter()
+            .map(|(path, bytes)| {
+                let kept = old.remove(path).filter(|b| b.as_slice() == bytes);
+                (path.to_string(), kept.unwrap_or_else(|| Bytes::new(bytes.to_vec())))
+            })
+            .collect();
         self.files.reset();
     }
 }
@@ -89,8 +109,8 @@ impl FileLoader for Loader {
             return Err(FileError::Other(Some("packages are not available in baogao".into())));
         }
         let path = id.vpath().get_without_slash();
-        if id.vpath().get_with_slash() == DATA_PATH {
-            return Ok(self.data.clone());
+        if let Some(bytes) = self.data.get(id.vpath().get_with_slash()) {
+            return Ok(bytes.clone());
         }
         if let Some(rest) = path.strip_prefix(templates::DIR).and_then(|p| p.strip_prefix('/')) {
             return templates::get(rest)

@@ -334,3 +334,37 @@ fn an_error_typst_delays_until_the_layout_settles_still_fails_the_build() {
     assert!(stderr.contains("nowhere"), "{stderr}");
     assert!(!pdf.exists());
 }
+
+#[test]
+fn the_emitted_typst_project_holds_the_document_whole_and_in_parts() {
+    let (_tmp, dir) = copy_dir(&root().join("content/shiqiao-2021"), "sample");
+    let project = dir.parent().unwrap().join("project");
+    let pdf = dir.parent().unwrap().join("sample.pdf");
+    let output = baogao(&[
+        "build",
+        dir.to_str().unwrap(),
+        "-o",
+        pdf.to_str().unwrap(),
+        "--emit-typst",
+        project.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(project.join("_baogao/report.typ").is_file() && project.join("_baogao/lib/components.typ").is_file());
+    let read = |rel: &str| -> serde_json::Value {
+        let text = std::fs::read_to_string(project.join("_data").join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        serde_json::from_str(&text).unwrap()
+    };
+    // The whole document, as docs/templates.md describes it to own
+    // templates; the built-in ones read the same in parts.
+    let whole = read("report.json");
+    let mut head = read("head.json");
+    let sections = whole["sections"].as_array().expect("sections");
+    assert_eq!(sections.len(), 8, "the sample has eight parts");
+    assert_eq!(head["sections"], sections.len());
+    for (i, section) in sections.iter().enumerate() {
+        assert_eq!(&read(&format!("sections/{}.json", i + 1)), section, "section {}", i + 1);
+    }
+    assert!(!project.join("_data/sections/9.json").exists());
+    head["sections"] = whole["sections"].clone();
+    assert_eq!(head, whole, "head.json is the document but for its sections");
+}

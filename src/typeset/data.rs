@@ -1,0 +1,84 @@
+//! The resolved document as the JSON files a template reads, served by the
+//! World from memory and written out by `--emit-typst`.
+
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use crate::report::document::{Appendix, Attachment, Document, Meta};
+use crate::report::text::Paragraph;
+
+/// Where a template finds the report's data, all of it in one file.
+pub const DATA_PATH: &str = "/_data/report.json";
+
+/// The same data in parts, which the built-in templates read: everything
+/// but the sections (whose number takes their place), and each section in
+/// a file of its own. An edit then changes the files of the sections it
+/// touches only, and typst takes what it made of the others (whose files
+/// are the same bytes as before) from its cache without decoding them or
+/// hashing their values.
+pub const HEAD_PATH: &str = "/_data/head.json";
+
+/// The file of section `i` (from 1).
+pub fn section_path(i: usize) -> String {
+    format!("/_data/sections/{i}.json")
+}
+
+/// The data files of a document, by path.
+#[derive(Debug, Clone)]
+pub struct DataFiles(Vec<(String, Vec<u8>)>);
+
+/// The document with its sections as `S`: a number in [`HEAD_PATH`], the
+/// sections' own JSON, spliced in, in [`DATA_PATH`]. The fields are
+/// [`Document`]'s, in its order.
+#[derive(Serialize)]
+struct Parts<'a, S> {
+    meta: &'a Meta,
+    summary: &'a [Paragraph],
+    sections: S,
+    appendix: &'a [Appendix],
+    attachments: &'a [Attachment],
+}
+
+impl<'a, S> Parts<'a, S> {
+    fn of(document: &'a Document, sections: S) -> Self {
+        // Named in full so that a field added to Document must be added here.
+        let Document { meta, summary, sections: _, appendix, attachments } = document;
+        Parts { meta, summary, sections, appendix, attachments }
+    }
+}
+
+/// `value` as JSON. serde_json leaves non-ASCII as it is, so every
+/// character of the report's text is in the bytes as written.
+fn json(value: &impl Serialize) -> Vec<u8> {
+    serde_json::to_vec(value).expect(SERIALISES)
+}
+
+const SERIALISES: &str = "the document model always serialises";
+
+impl DataFiles {
+    /// The files the template can read of `document`; each section is
+    /// serialised once, for its file and the whole document's.
+    pub fn of(document: &Document) -> Self {
+        let sections: Vec<String> =
+            document.sections.iter().map(|s| serde_json::to_string(s).expect(SERIALISES)).collect();
+        let raw: Vec<&RawValue> =
+            sections.iter().map(|s| serde_json::from_str(s).expect("a section's own JSON is JSON")).collect();
+        let mut files = vec![
+            (DATA_PATH.to_string(), json(&Parts::of(document, raw))),
+            (HEAD_PATH.to_string(), json(&Parts::of(document, sections.len()))),
+        ];
+        files.extend(sections.into_iter().enumerate().map(|(i, s)| (section_path(i + 1), s.into_bytes())));
+        Self(files)
+    }
+
+    /// The files in parts (all but the whole document), which between them
+    /// hold every character of it.
+    pub(super) fn parts(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.iter().skip(1)
+    }
+
+    /// Every file, with its path.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.0.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice()))
+    }
+}
