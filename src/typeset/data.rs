@@ -23,9 +23,13 @@ pub fn section_path(i: usize) -> String {
     format!("/_data/sections/{i}.json")
 }
 
-/// The data files of a document, by path.
+/// The data files of a document: the whole of it, and the same in parts.
 #[derive(Debug, Clone)]
-pub struct DataFiles(Vec<(String, Vec<u8>)>);
+pub struct DataFiles {
+    whole: Vec<u8>,
+    /// By path: the head, then the sections in order.
+    parts: Vec<(String, Vec<u8>)>,
+}
 
 /// The document with its sections as `S`: a number in [`HEAD_PATH`], the
 /// sections' own JSON, spliced in, in [`DATA_PATH`]. The fields are
@@ -48,37 +52,32 @@ impl<'a, S> Parts<'a, S> {
 }
 
 /// `value` as JSON. serde_json leaves non-ASCII as it is, so every
-/// character of the report's text is in the bytes as written.
-fn json(value: &impl Serialize) -> Vec<u8> {
-    serde_json::to_vec(value).expect(SERIALISES)
+/// character of the report's text is in the text as written.
+fn json(value: &impl Serialize) -> String {
+    serde_json::to_string(value).expect("the document model always serialises")
 }
-
-const SERIALISES: &str = "the document model always serialises";
 
 impl DataFiles {
     /// The files the template can read of `document`; each section is
     /// serialised once, for its file and the whole document's.
     pub fn of(document: &Document) -> Self {
-        let sections: Vec<String> =
-            document.sections.iter().map(|s| serde_json::to_string(s).expect(SERIALISES)).collect();
+        let sections: Vec<String> = document.sections.iter().map(json).collect();
         let raw: Vec<&RawValue> =
             sections.iter().map(|s| serde_json::from_str(s).expect("a section's own JSON is JSON")).collect();
-        let mut files = vec![
-            (DATA_PATH.to_string(), json(&Parts::of(document, raw))),
-            (HEAD_PATH.to_string(), json(&Parts::of(document, sections.len()))),
-        ];
-        files.extend(sections.into_iter().enumerate().map(|(i, s)| (section_path(i + 1), s.into_bytes())));
-        Self(files)
+        let whole = json(&Parts::of(document, raw)).into_bytes();
+        let mut parts = vec![(HEAD_PATH.to_string(), json(&Parts::of(document, sections.len())).into_bytes())];
+        parts.extend(sections.into_iter().enumerate().map(|(i, s)| (section_path(i + 1), s.into_bytes())));
+        Self { whole, parts }
     }
 
     /// The files in parts (all but the whole document), which between them
     /// hold every character of it.
     pub(super) fn parts(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.iter().skip(1)
+        self.parts.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice()))
     }
 
     /// Every file, with its path.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.0.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice()))
+        std::iter::once((DATA_PATH, self.whole.as_slice())).chain(self.parts())
     }
 }
