@@ -368,3 +368,52 @@ fn the_emitted_typst_project_holds_the_document_whole_and_in_parts() {
     head["sections"] = whole["sections"].clone();
     assert_eq!(head, whole, "head.json is the document but for its sections");
 }
+
+#[test]
+fn sections_set_as_blocks_make_the_pages_one_flow_of_them_makes() {
+    // The built-in templates give `sections` the space above a section's
+    // heading (`above:`), which sets each section in a block of its own so
+    // that `watch` reuses the layout of the unchanged ones. Without it the
+    // sections are one flow; the words must stand at the same places.
+    for (sample, template, duplex) in [
+        ("shiqiao-2021", "report", false),
+        ("shiqiao-2021", "report", true),
+        ("shiqiao-2021-gongwen", "gongwen", false),
+        ("shiqiao-2021-briefing", "briefing", false),
+    ] {
+        let (_tmp, dir) = copy_dir(&root().join("content").join(sample), "blocks");
+        if duplex {
+            prepend_keys(&dir, "duplex: true\n");
+        }
+        let blocks = dir.parent().unwrap().join("blocks.pdf");
+        build_ok(&dir, &blocks);
+        let output = baogao(&["init", dir.to_str().unwrap(), "--template", template, "--eject"]);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let own = format!("{template}.typ");
+        let yaml = std::fs::read_to_string(dir.join("report.yaml")).unwrap();
+        match yaml.contains(&format!("template: {template}\n")) {
+            true => edit(&dir, "report.yaml", &format!("template: {template}\n"), &format!("template: {own}\n")),
+            false => prepend_keys(&dir, &format!("template: {own}\n")),
+        }
+        let source = std::fs::read_to_string(dir.join(&own)).unwrap();
+        std::fs::write(dir.join(&own), without_above(&source)).unwrap();
+        let flow = dir.parent().unwrap().join("flow.pdf");
+        build_ok(&dir, &flow);
+        let words = |pdf: &Path| tool_ok("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]);
+        let (Some(a), Some(b)) = (words(&blocks), words(&flow)) else { return };
+        assert!(a.matches("<word ").count() > 150, "{sample}: too few words to compare");
+        let first = a.lines().zip(b.lines()).find(|(x, y)| x != y);
+        assert!(first.is_none() && a.lines().count() == b.lines().count(), "{sample} (duplex: {duplex}): {first:?}");
+    }
+}
+
+/// A template's source with `above: …` taken out of its `#sections(…)` call.
+fn without_above(source: &str) -> String {
+    let start = source.find("\n#sections(").expect("a #sections( call") + 1;
+    let end = start + source[start..].find('\n').unwrap();
+    let line = &source[start..end];
+    let at = line.find("above: ").unwrap_or_else(|| panic!("no `above:` in {line}"));
+    let after = at + line[at..].find([',', ')']).unwrap();
+    let call = format!("{}{}", &line[..at], &line[after..]).replace(", ,", ",").replace(", )", ")");
+    format!("{}{call}{}", &source[..start], &source[end..])
+}
