@@ -72,7 +72,16 @@ pub fn convert(
         &page_index_converter,
     );
 
-    let tags = tags::init(typst_document, options)?;
+    // baogao: the glyphs the pages use are gathered on another thread
+    // while the tags are set up (see `reserve_glyphs`).
+    let (tags, used) = std::thread::scope(|s| {
+        let used = s
+            .spawn(|| crate::text::UsedGlyphs::of(typst_document, &page_index_converter));
+        let tags = tags::init(typst_document, options);
+        (tags, used.join())
+    });
+    let used = used.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    let tags = tags?;
 
     let mut gc = GlobalContext::new(
         typst_document,
@@ -84,7 +93,7 @@ pub fn convert(
     );
 
     // baogao: glyph numbers in a fixed order (see `reserve_glyphs`).
-    crate::text::reserve_glyphs(&mut gc, &mut document)?;
+    crate::text::reserve_glyphs(&mut gc, &mut document, used)?;
     convert_pages(&mut gc, &mut document)?;
     attach_files(&gc, &mut document)?;
     let (doc_lang, tree) = tags::resolve(&mut gc)?;

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use bytemuck::TransparentWrapper;
 use krilla::surface::{Location, Surface};
 use krilla::text::GlyphId;
+use typst_layout::PagedDocument;
 use typst_library::diag::{SourceResult, bail};
 use typst_library::layout::{Frame, FrameItem};
 use typst_library::text::{FontInstance, Glyph, TextItem};
@@ -11,7 +12,7 @@ use typst_library::visualize::FillRule;
 use typst_syntax::Span;
 use typst_utils::defer;
 
-use crate::convert::{FrameContext, GlobalContext};
+use crate::convert::{FrameContext, GlobalContext, PageIndexConverter};
 use crate::util::{AbsExt, TransformExt, display_font};
 use crate::{paint, tags};
 
@@ -71,13 +72,8 @@ pub(crate) fn handle_text(
 pub(crate) fn reserve_glyphs(
     gc: &mut GlobalContext,
     document: &mut krilla::Document,
+    used: UsedGlyphs,
 ) -> SourceResult<()> {
-    let mut used = UsedGlyphs::default();
-    for (i, page) in gc.document.pages().iter().enumerate() {
-        if gc.page_index_converter.pdf_page_index(i).is_some() {
-            used.collect(&page.frame);
-        }
-    }
     for (typst_font, glyphs) in used.fonts {
         let font = convert_font(gc, typst_font)?;
         let ids = (0..glyphs.len() * 64)
@@ -93,11 +89,22 @@ pub(crate) fn reserve_glyphs(
 /// The glyphs each font draws, as one bit per glyph id, fonts in the order
 /// they are first met.
 #[derive(Default)]
-struct UsedGlyphs {
+pub(crate) struct UsedGlyphs {
     fonts: Vec<(FontInstance, Vec<u64>)>,
 }
 
 impl UsedGlyphs {
+    /// The glyphs of the pages `convert_pages` draws, walked in its order.
+    pub(crate) fn of(document: &PagedDocument, pages: &PageIndexConverter) -> Self {
+        let mut used = Self::default();
+        for (i, page) in document.pages().iter().enumerate() {
+            if pages.pdf_page_index(i).is_some() {
+                used.collect(&page.frame);
+            }
+        }
+        used
+    }
+
     fn collect(&mut self, frame: &Frame) {
         for (_, item) in frame.items() {
             match item {
