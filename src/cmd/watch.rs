@@ -3,7 +3,7 @@
 //! One [`Session`] (and so one typst World, and the last document as the
 //! first guess of the next layout) lives for the whole watch, so typst
 //! recompiles only what an edit touched; old cache entries are evicted after
-//! each build. The folder is watched, not single files, so editors that save
+//! each build that compiled. The folder is watched, not single files, so editors that save
 //! by writing a new file and renaming it over the old one (vim, VS Code) are
 //! seen; only a change to the content of a file the report uses starts a
 //! build, and it starts as soon as the save ends (the file closed, or
@@ -91,9 +91,11 @@ pub fn run(args: &WatchArgs, format: MessageFormat) -> Outcome {
 /// the last good one.
 fn build(session: &mut Session, args: &WatchArgs, output: &Path, files: &mut Watched) {
     let start = Instant::now();
+    let mut compiled = false;
     let result = session.load(&args.input).and_then(|job| {
         let loaded = start.elapsed();
         files.used = job.loaded.sources.clone();
+        compiled = true;
         let done = session.typeset(&job)?;
         let before_write = Instant::now();
         session.write(output, &done, Flush::AfterReplacing)?;
@@ -107,9 +109,18 @@ fn build(session: &mut Session, args: &WatchArgs, output: &Path, files: &mut Wat
         Ok(pages) => say!("wrote {} ({pages} pages) in {secs:.2} s", output.display()),
         Err(_) => say!("build failed after {secs:.2} s; {} is the last good one", output.display()),
     }
-    // Keep the memoized results the next edit is likely to reuse.
-    comemo::evict(10);
-    settle_heap();
+    // Keep the memoized results the next edit is likely to reuse: those
+    // this compile used, which hold everything an edit leaves alone.
+    // typst-cli keeps those of the last ten compiles, which makes an undo
+    // quick but every lookup slower (more results to choose from): the 10x
+    // report's one-figure rebuild took 2-3 ms more, and an undo costs what
+    // any edit does. A build that stopped at loading (a YAML error)
+    // compiled nothing and ages nothing, so typing through an error loses
+    // no results.
+    if compiled {
+        comemo::evict(1);
+        settle_heap();
+    }
 }
 
 /// The eviction has just freed much of the heap, and glibc sorts freed
