@@ -214,7 +214,7 @@ def main():
             for name, (b, t) in results.items():
                 ratio = b / t
                 target = TARGETS[name]
-                lines.append(f"| {name} | {b:.3f} | {t:.3f} | {ratio:.2f} | ≤ {target} | {'yes' if ratio <= target else 'NO'} |")
+                lines.append(f"| {name} | {b:.3f} | {t:.3f} | {ratio:.3f} | ≤ {target} | {'yes' if ratio <= target else 'NO'} |")
             lines.append("")
     lines += ["## growth, 10× the length against 1×", "", "| measure | baogao | typst CLI |", "|---|---|---|"]
     for name in ["cold build (s)", "peak memory (MB)", "watch rebuild, one metric (s)"]:
