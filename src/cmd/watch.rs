@@ -3,11 +3,11 @@
 //! One [`Session`] (and so one typst World, and the last document as the
 //! first guess of the next layout) lives for the whole watch, so typst
 //! recompiles only what an edit touched; old cache entries are evicted after
-//! each build that compiled. The folder is watched, not single files, so editors that save
-//! by writing a new file and renaming it over the old one (vim, VS Code) are
-//! seen; only a change to the content of a file the report uses starts a
-//! build, and it starts as soon as the save ends (the file closed, or
-//! renamed into place). A failed build prints its errors and leaves the
+//! each build that compiled. The folder is watched, not single files, so
+//! editors that save by writing a new file and renaming it over the old one
+//! (vim, VS Code) are seen; only a change to the content of a file the
+//! report uses starts a build, and it starts as soon as the save ends (the
+//! file closed, or renamed into place). A failed build prints its errors and leaves the
 //! last good PDF. Ctrl-C only raises a flag, so a PDF being written is
 //! finished (and no temporary file is left) before the watch ends.
 
@@ -113,8 +113,8 @@ fn build(session: &mut Session, args: &WatchArgs, output: &Path, files: &mut Wat
     // this compile used, which hold everything an edit leaves alone.
     // typst-cli keeps those of the last ten compiles, which makes an undo
     // quick but every lookup slower (more results to choose from): the 10x
-    // report's one-figure rebuild took 2-3 ms more, and an undo costs what
-    // any edit does. A build that stopped at loading (a YAML error)
+    // report's one-figure rebuild took about 3 ms more, and an undo costs
+    // what any edit does. A build that stopped at loading (a YAML error)
     // compiled nothing and ages nothing, so typing through an error loses
     // no results.
     if compiled {
