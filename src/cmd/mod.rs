@@ -55,6 +55,8 @@ pub struct Session {
     pub dir: PathBuf,
     pub folder: Folder,
     pub format: MessageFormat,
+    /// What the last load resolved, for the next.
+    kept: report::Kept,
 }
 
 /// A report loaded and checked, ready to typeset.
@@ -139,13 +141,14 @@ impl Session {
             Outcome::ReportError
         })?;
         let world = BaogaoWorld::new(folder.clone(), &dir, fonts);
-        Ok(Self { world, last: None, dir, folder, format })
+        Ok(Self { world, last: None, dir, folder, format, kept: report::Kept::default() })
     }
 
     /// Loads and checks the report (references, files, fonts' coverage of
     /// every character, standards); prints problems.
     pub fn load(&mut self, input: &InputArgs) -> Result<Job, Outcome> {
-        let mut loaded = report::load(&self.folder, input.max_table_rows).map_err(|problems| self.fail(&problems))?;
+        let mut loaded = report::load(&self.folder, input.max_table_rows, &mut self.kept)
+            .map_err(|problems| self.fail(&problems))?;
         self.world.set_template(&loaded.template);
         let standards = standards(input, &loaded).map_err(|problem| self.fail(&[problem]))?;
         if standards.wants_sources() || input.attach_sources || loaded.attach_sources {

@@ -2,7 +2,10 @@
 //! replaced by their printed values and tables are loaded, so the template
 //! only lays out.
 
+use std::sync::Arc;
+
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 use super::chart::Chart;
 use super::metrics::Callout;
@@ -14,7 +17,7 @@ use super::text::Paragraph;
 pub struct Document {
     pub meta: Meta,
     pub summary: Vec<Paragraph>,
-    pub sections: Vec<Section>,
+    pub sections: Vec<Arc<SectionJson>>,
     pub appendix: Vec<Appendix>,
     /// Files of the report folder to attach to the PDF (filled in by the
     /// command, which knows the standard).
@@ -99,6 +102,30 @@ pub struct Section {
     pub body: Vec<Paragraph>,
     pub subsections: Vec<Section>,
     pub chart: Option<Chart>,
+}
+
+/// A resolved section as the JSON the template reads, made once, when it
+/// is resolved: a watch takes the sections an edit leaves alone from the
+/// last load as they were (see `report::Kept`), and they are the bulk of a
+/// report.
+#[derive(Debug)]
+pub struct SectionJson(Box<RawValue>);
+
+impl SectionJson {
+    pub fn of(section: &Section) -> Self {
+        Self(serde_json::value::to_raw_value(section).expect("the document model always serialises"))
+    }
+
+    /// The JSON text.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+}
+
+impl Serialize for SectionJson {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
 }
 
 #[derive(Debug, Serialize)]

@@ -1,6 +1,8 @@
 //! The metrics of a report: one source for every number, printed the same
 //! way in text, callouts and tables.
 
+use std::cell::RefCell;
+
 use indexmap::IndexMap;
 use serde::Serialize;
 
@@ -13,7 +15,21 @@ use super::text::{Resolver, TextError};
 pub struct Metrics {
     map: IndexMap<String, Metric>,
     grouping: bool,
+    /// What [`Metrics::traced`] is noting, while it runs.
+    trace: RefCell<Option<Trace>>,
 }
+
+/// The metrics looked up: by id, or all of them (a `metrics: all` or
+/// group selection reads every metric).
+#[derive(Default)]
+struct Trace {
+    ids: Vec<String>,
+    all: bool,
+}
+
+/// The metrics something read, by id, as they were then (`None`: no such
+/// metric); see [`Metrics::traced`].
+pub type Reads = Vec<(String, Option<Metric>)>;
 
 /// A metric as a callout box shows it.
 #[derive(Debug, Serialize)]
@@ -33,7 +49,40 @@ const FIELDS: [&str; 7] = ["value", "unit", "label", "previous", "change", "rank
 
 impl Metrics {
     pub fn new(map: IndexMap<String, Metric>, grouping: bool) -> Self {
-        Self { map, grouping }
+        Self { map, grouping, trace: RefCell::new(None) }
+    }
+
+    /// `f`'s result, and the metrics it read; `None` for the latter if it
+    /// read all of them. Everything that reads a metric goes through `get`
+    /// or `iter`, so what `f` makes of the metrics is the same whenever
+    /// [`Metrics::unchanged`] holds for its reads (the number grouping
+    /// aside, which is the report's).
+    pub fn traced<T>(&self, f: impl FnOnce() -> T) -> (T, Option<Reads>) {
+        let outer = self.trace.replace(Some(Trace::default()));
+        let result = f();
+        let trace = self.trace.replace(outer).expect("set above, and put back by any inner call");
+        if trace.all {
+            return (result, None);
+        }
+        let mut ids = trace.ids;
+        ids.sort_unstable();
+        ids.dedup();
+        let reads = ids.into_iter().map(|id| {
+            let metric = self.map.get(&id).cloned();
+            (id, metric)
+        });
+        (result, Some(reads.collect()))
+    }
+
+    /// Whether every metric of `reads` is as it was then.
+    pub fn unchanged(&self, reads: &Reads) -> bool {
+        reads.iter().all(|(id, was)| self.map.get(id) == was.as_ref())
+    }
+
+    fn note(&self, f: impl FnOnce(&mut Trace)) {
+        if let Some(trace) = self.trace.borrow_mut().as_mut() {
+            f(trace);
+        }
     }
 
     /// Ids as written, their characters, and `previous` against `change`.
@@ -65,11 +114,13 @@ impl Metrics {
     }
 
     pub fn get(&self, id: &str) -> Option<&Metric> {
+        self.note(|t| t.ids.push(id.to_string()));
         self.map.get(id)
     }
 
     /// Every metric id with its metric, in written order.
     pub fn iter(&self) -> impl Iterator<Item = (&String, &Metric)> {
+        self.note(|t| t.all = true);
         self.map.iter()
     }
 
@@ -139,6 +190,8 @@ impl Metrics {
 
     /// The error for an id no metric has, naming the closest one.
     pub fn unknown(&self, id: &str) -> TextError {
+        // The closest id is chosen among all of them.
+        self.note(|t| t.all = true);
         let mut hints = Vec::new();
         if let Some(near) = closest(id, self.map.keys().map(String::as_str)) {
             hints.push(format!("did you mean `{near}`?"));

@@ -17,6 +17,6 @@ pub mod yaml;
 
 pub use folder::Folder;
 pub use load::{
-    BUILTIN_TEMPLATES, DEFAULT_MAX_TABLE_ROWS, Loaded, METRICS_FILE, REPORT_FILE, Template, load, locate_chars,
+    BUILTIN_TEMPLATES, DEFAULT_MAX_TABLE_ROWS, Kept, Loaded, METRICS_FILE, REPORT_FILE, Template, load, locate_chars,
 };
 pub use problem::Problem;

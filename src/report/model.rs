@@ -115,7 +115,7 @@ pub enum MetricsSource {
 pub struct MetricMap(pub IndexMap<String, Metric>);
 
 /// One metric of `metrics.yaml`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Metric {
     /// What is counted, e.g. 走访慰问企业.

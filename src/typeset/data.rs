@@ -2,9 +2,8 @@
 //! World from memory and written out by `--emit-typst`.
 
 use serde::Serialize;
-use serde_json::value::RawValue;
 
-use crate::report::document::{Appendix, Attachment, Document, Meta};
+use crate::report::document::{Appendix, Attachment, Document, Meta, SectionJson};
 use crate::report::text::Paragraph;
 
 /// Where a template finds the report's data, all of it in one file.
@@ -32,7 +31,7 @@ pub struct DataFiles {
 }
 
 /// The document with its sections as `S`: a number in [`HEAD_PATH`], the
-/// sections' own JSON, spliced in, in [`DATA_PATH`]. The fields are
+/// sections' JSON in [`DATA_PATH`]. The fields are
 /// [`Document`]'s, in its order.
 #[derive(Serialize)]
 struct Parts<'a, S> {
@@ -58,15 +57,14 @@ fn json(value: &impl Serialize) -> String {
 }
 
 impl DataFiles {
-    /// The files the template can read of `document`; each section is
-    /// serialised once, for its file and the whole document's.
+    /// The files the template can read of `document`, whose sections are
+    /// JSON already, for their files and the whole document's.
     pub fn of(document: &Document) -> Self {
-        let sections: Vec<String> = document.sections.iter().map(json).collect();
-        let raw: Vec<&RawValue> =
-            sections.iter().map(|s| serde_json::from_str(s).expect("a section's own JSON is JSON")).collect();
-        let whole = json(&Parts::of(document, raw)).into_bytes();
+        let sections: Vec<&SectionJson> = document.sections.iter().map(|s| &**s).collect();
+        let whole = json(&Parts::of(document, &sections)).into_bytes();
         let mut parts = vec![(HEAD_PATH.to_string(), json(&Parts::of(document, sections.len())).into_bytes())];
-        parts.extend(sections.into_iter().enumerate().map(|(i, s)| (section_path(i + 1), s.into_bytes())));
+        let files = sections.iter().enumerate().map(|(i, s)| (section_path(i + 1), s.get().as_bytes().to_vec()));
+        parts.extend(files);
         Self { whole, parts }
     }
 
