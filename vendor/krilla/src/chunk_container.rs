@@ -12,6 +12,34 @@ use crate::util::{stable_hash_base64, Deferred};
 
 type DChunk = Deferred<Chunk>;
 
+/// baogao: the new number of each reference, by its old one. The old ones
+/// are numbered from 1 up (`SerializeContext::new_ref`), so a vector indexed
+/// by them holds the map, and looking up each of the tens of thousands of
+/// references a report's chunks hold costs an index instead of a SipHash.
+#[derive(Default)]
+struct Remapper(Vec<Option<Ref>>);
+
+impl Remapper {
+    fn insert(&mut self, old: Ref, new: Ref) {
+        let i = usize::try_from(old.get()).expect("references are positive");
+        if self.0.len() <= i {
+            self.0.resize(i + 1, None);
+        }
+        let existing = self.0[i].replace(new);
+        debug_assert!(existing.is_none());
+    }
+}
+
+impl std::ops::Index<&Ref> for Remapper {
+    type Output = Ref;
+
+    fn index(&self, old: &Ref) -> &Ref {
+        let i = usize::try_from(old.get()).ok();
+        i.and_then(|i| self.0.get(i)?.as_ref())
+            .expect("every chunk's references are numbered")
+    }
+}
+
 /// Collects all chunks that we create while building
 /// the PDF and then writes them out in an orderly manner.
 pub(crate) struct ChunkContainer {
@@ -99,7 +127,7 @@ impl ChunkContainer {
 
     pub(crate) fn finish(self, sc: &mut SerializeContext) -> KrillaResult<Pdf> {
         let mut remapped_ref = Ref::new(1);
-        let mut remapper = HashMap::new();
+        let mut remapper = Remapper::default();
 
         // Allows us to estimate the capacity we will need for the new PDF.
         let mut chunks_byte_len = 0;
@@ -113,8 +141,7 @@ impl ChunkContainer {
         // It also allows us to estimate the capacity we will need for the new PDF.
         self.visit(sc, &mut |chunk| {
             for object_ref in chunk.refs() {
-                let existing = remapper.insert(object_ref, remapped_ref.bump());
-                debug_assert!(existing.is_none());
+                remapper.insert(object_ref, remapped_ref.bump());
             }
             chunks_byte_len += chunk.len();
         })?;

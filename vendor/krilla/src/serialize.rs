@@ -432,6 +432,12 @@ impl SerializeContext {
         Chunk::with_settings(self.chunk_settings)
     }
 
+    /// baogao: what makes a [`new_chunk`](Self::new_chunk) on another thread.
+    pub(crate) fn chunk_maker(&self) -> impl FnOnce() -> Chunk + Send + Sync + 'static {
+        let settings = self.chunk_settings;
+        move || Chunk::with_settings(settings)
+    }
+
     pub(crate) fn new_content(&self) -> Content {
         Content::with_settings(self.chunk_settings)
     }
