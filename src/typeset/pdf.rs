@@ -164,6 +164,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8], flush: Flush) -> std::io::Res
     remove_orphans(dir);
     let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
     let mut tmp = tempfile::Builder::new().prefix(&prefix).suffix(TEMP_SUFFIX).tempfile_in(dir)?;
+    reserve(tmp.as_file(), bytes.len())?;
     tmp.write_all(bytes)?;
     // Temporary files are private (0600); the PDF gets the earlier file's
     // permissions, or the usual ones for a new document.
@@ -173,10 +174,44 @@ pub fn write_atomically(path: &Path, bytes: &[u8], flush: Flush) -> std::io::Res
     if flush == Flush::BeforeReplacing {
         tmp.as_file().sync_all()?;
     }
+    // Held open across the rename, the earlier PDF's space is freed when
+    // this is dropped, after the new PDF is in place, not by the rename
+    // (0.5 ms of each watch rebuild of the 10x report, `strace -T`). Unix
+    // only: elsewhere an open file may stop the rename.
+    let earlier = if cfg!(unix) { std::fs::File::open(path).ok() } else { None };
     let file = tmp.persist(path).map_err(|e| e.error)?;
     if flush == Flush::AfterReplacing {
         file.sync_all().map_err(|e| std::io::Error::new(e.kind(), NotFlushed(e)))?;
     }
+    drop(earlier);
+    Ok(())
+}
+
+/// Gives `file` its `len` bytes of disk space before they are written
+/// (Linux's `fallocate`). ext4 allocates the space of written data only
+/// when it flushes it, and a rename that replaces a file first allocates
+/// the space of the new one's data (so that a crash does not leave an empty
+/// file): that took 1.2 ms of each watch rebuild's rename of the 10x
+/// report's 1 MB PDF (`strace -T`), while the new PDF was not yet in place.
+/// Space given ahead makes the rename quick, and a full disk is found
+/// before anything is written. Where the file system cannot (or it is not
+/// Linux), the write goes on without.
+fn reserve(file: &std::fs::File, len: usize) -> std::io::Result<()> {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        use std::os::fd::AsRawFd;
+        let len = libc::off_t::try_from(len).unwrap_or(libc::off_t::MAX);
+        // SAFETY: fallocate only reads its arguments; the descriptor is
+        // open for writing for as long as `file` lives.
+        if unsafe { libc::fallocate(file.as_raw_fd(), 0, 0, len) } != 0 {
+            let error = std::io::Error::last_os_error();
+            if error.kind() == std::io::ErrorKind::StorageFull {
+                return Err(error);
+            }
+        }
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    let _ = (file, len);
     Ok(())
 }
 
