@@ -48,18 +48,20 @@ fn roomy_heaps() {}
 
 /// Starts baogao again (the same program, arguments and process) with
 /// glibc's heaps in transparent huge pages, unless they are asked for or
-/// refused already (`GLIBC_TUNABLES` names `glibc.malloc.hugetlb`).
+/// refused already (`GLIBC_TUNABLES` names `glibc.malloc.hugetlb`). glibc
+/// reads the setting only as a program starts, hence the new start; if it
+/// fails, baogao goes on as it is. Where huge pages are off (`never` in
+/// /sys/kernel/mm/transparent_hugepage/enabled) the setting does nothing.
+///
 /// typst's caches are a heap of some 100 MB that every rebuild walks, and
 /// with 4 KB pages many of its reads miss the processor's address cache.
-/// With 2 MB pages a one-figure watch rebuild of the 10x report, edited by
-/// turns with typst watch's as benches/compare.py does, took 42.5 and
-/// 44.9 ms instead of 44.5 and 46.7 (two runs; medians of three rounds of
-/// 15 edits each, the binaries alternating), and cold builds are no slower
-/// (the sample 87.7 -> 82.6 ms, the 10x report 229.8 -> 228.4 ms, medians
-/// of 12), for about 4 % more peak memory. glibc reads the setting only as a program
-/// starts, hence the new start; if it fails, baogao goes on as it is. On a
-/// system whose huge pages are off (`never` in
-/// /sys/kernel/mm/transparent_hugepage/enabled) the setting does nothing.
+/// On this project's 2-core machine, a one-figure watch rebuild of the 10x
+/// report took about 1.7 ms less on average over six comparisons with and
+/// without (from 3.7 ms less to 0.6 ms more: the machine's drift moves a
+/// median by as much), cold builds were no slower (the sample 87.7 -> 82.6
+/// ms, the 10x report 229.8 -> 228.4 ms, medians of 12), and peak memory
+/// grew by about 4 %. Set `GLIBC_TUNABLES=glibc.malloc.hugetlb=0` to
+/// compare.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn in_huge_pages() {
     use std::os::unix::process::CommandExt;

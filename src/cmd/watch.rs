@@ -7,9 +7,10 @@
 //! editors that save by writing a new file and renaming it over the old one
 //! (vim, VS Code) are seen; only a change to the content of a file the
 //! report uses starts a build, and it starts as soon as the save ends (the
-//! file closed, or renamed into place). A failed build prints its errors and leaves the
-//! last good PDF. Ctrl-C only raises a flag, so a PDF being written is
-//! finished (and no temporary file is left) before the watch ends.
+//! file closed, or renamed into place). A failed build prints its errors
+//! and leaves the last good PDF. Ctrl-C only raises a flag, so a PDF being
+//! written is finished (and no temporary file is left) before the watch
+//! ends.
 
 use std::path::Path;
 use std::sync::Arc;
