@@ -34,18 +34,12 @@ fn main() -> ExitCode {
 /// of room per growth, cold builds are 6-7 % faster (sample 0.240 -> 0.223 s,
 /// 10x report 0.470 -> 0.440 s, alternating medians of 11) for about 20 MB
 /// more peak memory, still far below the typst CLI's (benches/results.md).
-/// Setting the pad also fixes glibc's threshold for giving a block its own
-/// mapping at 128 KB, and every export makes such blocks (a page's kept
-/// calls, a chunk's buffer), each mapped, faulted in page by page and
-/// unmapped again; taken from the heaps instead, a 10x watch rebuild's
-/// export went from 32.85 to 30.80 ms (benches/watch_ab.py, 36 edits).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn roomy_heaps() {
     // SAFETY: mallopt only sets a tuning parameter of the allocator; it is
     // called before any other thread exists.
     unsafe {
         libc::mallopt(libc::M_TOP_PAD, 16 << 20);
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
     }
 }
 
