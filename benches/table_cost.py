@@ -1,19 +1,18 @@
 #!/usr/bin/env python3
 """What the appendix's metrics table costs a watch rebuild.
 
-    python3 benches/table_cost.py [BINARY] [--rounds 3] [--edits 12]
+    python3 benches/table_cost.py [BINARY] [--edits 36]
 
 Watches two copies of the report ten times the sample's length (as
 compare.py makes it), one as it is and one without the appendix entry
-`table: {metrics: all}` (the table of every metric), round by round in
-turns, with the same one-metric edits as benches/watch_ab.py, and prints
-the medians of each. The table holds every metric, so each such edit lays
+`table: {metrics: all}` (the table of every metric), at once, with the
+same one-metric edits in turns as benches/watch_ab.py, and prints the
+medians of each. The table holds every metric, so each such edit lays
 it out, tags it and writes it again.
 """
 import argparse
 import pathlib
 import re
-import statistics
 import sys
 import tempfile
 
@@ -27,29 +26,20 @@ ENTRY = re.compile(r"  - title: 主要指标一览\n    note: [^\n]*\n    table:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("binary", nargs="?", default=str(compare.BAOGAO))
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--edits", type=int, default=12)
+    parser.add_argument("--edits", type=int, default=36)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as d:
         tmp = pathlib.Path(d)
-        reports = {"with the table": compare.make_report("sample-10x", tmp / "with")}
+        whole = compare.make_report("sample-10x", tmp / "with")
         without = compare.make_report("sample-10x", tmp / "without")
         text = (without / "report.yaml").read_text(encoding="utf-8")
         cut = ENTRY.sub("", text)
         if cut == text:
             sys.exit("the sample's report.yaml no longer has the metrics table's entry as expected")
         (without / "report.yaml").write_text(cut, encoding="utf-8")
-        reports["without it"] = without
-        results = {name: {} for name in reports}
-        value = 500
-        for _ in range(args.rounds):
-            for name, report in reports.items():
-                for stage, ms in watch_ab.round_of(args.binary, report, tmp / "w.pdf", value, args.edits).items():
-                    results[name].setdefault(stage, []).extend(ms)
-                value += args.edits
-    for name, times in results.items():
-        medians = ", ".join(f"{stage} {statistics.median(ms):.2f}" for stage, ms in times.items())
-        print(f"{name}: {medians} ms (medians of {len(times['save to PDF'])} edits)")
+        results = watch_ab.alternating([(args.binary, whole), (args.binary, without)], args.edits)
+    for name, times in zip(["with the table", "without it"], results):
+        print(f"{name}: {watch_ab.medians(times)} ms (medians of {len(times['save to PDF'])} edits)")
 
 
 if __name__ == "__main__":
