@@ -1,4 +1,4 @@
-use pdf_writer::{Chunk, Finish, Name, Pdf, Ref, Str, TextStr};
+use pdf_writer::{Chunk, Finish, Name, Pdf, Ref, Settings, Str, TextStr};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 use xmp_writer::{RenditionClass, XmpWriter};
@@ -131,6 +131,9 @@ impl ChunkContainer {
 
         // Allows us to estimate the capacity we will need for the new PDF.
         let mut chunks_byte_len = 0;
+        // baogao: the chunks in the order they are written, for renumbering
+        // them side by side (see `renumber_all`).
+        let mut chunks = Vec::new();
 
         // This traverses the chunks in the order that we will write them to the PDF and assigns new
         // references as we go. This gives us the advantage that the PDF will be numbered with
@@ -144,6 +147,7 @@ impl ChunkContainer {
                 remapper.insert(object_ref, remapped_ref.bump());
             }
             chunks_byte_len += chunk.len();
+            chunks.push(chunk);
         })?;
 
         // Chunk length is not an exact number because the length might change as we renumber,
@@ -164,9 +168,7 @@ impl ChunkContainer {
         }
 
         // Write the chunks in all the fields.
-        self.visit(sc, &mut |chunk| {
-            chunk.renumber_into(&mut pdf, |old| remapper[&old]);
-        })?;
+        renumber_all(&mut pdf, &chunks, &remapper, sc.chunk_settings());
 
         let missing_title = self.metadata.as_ref().is_none_or(|m| m.title.is_none());
 
@@ -381,13 +383,49 @@ pub(crate) struct EmbeddedPdfChunk {
     pub(crate) new_chunk: OnceLock<Chunk>,
 }
 
+/// baogao: writes the chunks into `pdf` with their references renumbered.
+/// Each chunk is renumbered on its own (on rayon's threads) and the results
+/// are appended in order, which gives the bytes renumbering them one after
+/// the other into `pdf` does: renumbering is most of
+/// `ChunkContainer::finish`, which ran on one core while the other waited.
+#[cfg(feature = "rayon")]
+fn renumber_all(pdf: &mut Pdf, chunks: &[&Chunk], remapper: &Remapper, settings: Settings) {
+    use rayon::prelude::*;
+    let renumbered: Vec<Chunk> = chunks
+        .par_iter()
+        .map(|chunk| {
+            let mut out = Chunk::with_settings_and_capacity(settings, chunk.len());
+            chunk.renumber_into(&mut out, |old| remapper[&old]);
+            out
+        })
+        .collect();
+    for chunk in &renumbered {
+        pdf.extend(chunk);
+    }
+}
+
+#[cfg(not(feature = "rayon"))]
+fn renumber_all(pdf: &mut Pdf, chunks: &[&Chunk], remapper: &Remapper, _: Settings) {
+    for chunk in chunks {
+        chunk.renumber_into(pdf, |old| remapper[&old]);
+    }
+}
+
 /// Visits all chunks in a type.
 trait Visit {
-    fn visit(&self, sc: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()>;
+    fn visit<'a>(
+        &'a self,
+        sc: &mut SerializeContext,
+        f: &mut impl FnMut(&'a Chunk),
+    ) -> KrillaResult<()>;
 }
 
 impl Visit for EmbeddedPdfChunk {
-    fn visit(&self, sc: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()> {
+    fn visit<'a>(
+        &'a self,
+        sc: &mut SerializeContext,
+        f: &mut impl FnMut(&'a Chunk),
+    ) -> KrillaResult<()> {
         // Now, we have a chunk that contains everything we need to fully embed the PDF, including
         // the pages we wanted to extract into, as well as all their dependencies. The
         // problem is: during the document creation, we already assigned references to the
@@ -413,7 +451,11 @@ impl Visit for EmbeddedPdfChunk {
 }
 
 impl Visit for ChunkContainer {
-    fn visit(&self, sc: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()> {
+    fn visit<'a>(
+        &'a self,
+        sc: &mut SerializeContext,
+        f: &mut impl FnMut(&'a Chunk),
+    ) -> KrillaResult<()> {
         self.non_stream.visit(sc, f)?;
         self.mixed.visit(sc, f)?;
         self.streams.visit(sc, f)?;
@@ -422,7 +464,11 @@ impl Visit for ChunkContainer {
 }
 
 impl Visit for StreamChunks {
-    fn visit(&self, sc: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()> {
+    fn visit<'a>(
+        &'a self,
+        sc: &mut SerializeContext,
+        f: &mut impl FnMut(&'a Chunk),
+    ) -> KrillaResult<()> {
         self.fonts.visit(sc, f)?;
         self.shading_functions.visit(sc, f)?;
         self.patterns.visit(sc, f)?;
@@ -437,7 +483,11 @@ impl Visit for StreamChunks {
 }
 
 impl Visit for MixedChunks {
-    fn visit(&self, sc: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()> {
+    fn visit<'a>(
+        &'a self,
+        sc: &mut SerializeContext,
+        f: &mut impl FnMut(&'a Chunk),
+    ) -> KrillaResult<()> {
         self.embedded_pdfs.visit(sc, f)?;
 
         Ok(())
@@ -445,7 +495,11 @@ impl Visit for MixedChunks {
 }
 
 impl Visit for NonStreamChunks {
-    fn visit(&self, sc: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()> {
+    fn visit<'a>(
+        &'a self,
+        sc: &mut SerializeContext,
+        f: &mut impl FnMut(&'a Chunk),
+    ) -> KrillaResult<()> {
         self.page_tree.visit(sc, f)?;
         self.outline.visit(sc, f)?;
         self.page_label_tree.visit(sc, f)?;
@@ -470,14 +524,22 @@ impl Visit for NonStreamChunks {
 }
 
 impl Visit for Chunk {
-    fn visit(&self, _: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()> {
+    fn visit<'a>(
+        &'a self,
+        _: &mut SerializeContext,
+        f: &mut impl FnMut(&'a Chunk),
+    ) -> KrillaResult<()> {
         f(self);
         Ok(())
     }
 }
 
 impl Visit for Option<Chunk> {
-    fn visit(&self, sc: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()> {
+    fn visit<'a>(
+        &'a self,
+        sc: &mut SerializeContext,
+        f: &mut impl FnMut(&'a Chunk),
+    ) -> KrillaResult<()> {
         if let Some(chunk) = self {
             chunk.visit(sc, f)?;
         }
@@ -486,7 +548,11 @@ impl Visit for Option<Chunk> {
 }
 
 impl Visit for Option<(Ref, Chunk)> {
-    fn visit(&self, sc: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()> {
+    fn visit<'a>(
+        &'a self,
+        sc: &mut SerializeContext,
+        f: &mut impl FnMut(&'a Chunk),
+    ) -> KrillaResult<()> {
         if let Some((_, chunk)) = self {
             chunk.visit(sc, f)?;
         }
@@ -495,19 +561,31 @@ impl Visit for Option<(Ref, Chunk)> {
 }
 
 impl<T: Visit + Send + Sync + 'static> Visit for Deferred<T> {
-    fn visit(&self, sc: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()> {
+    fn visit<'a>(
+        &'a self,
+        sc: &mut SerializeContext,
+        f: &mut impl FnMut(&'a Chunk),
+    ) -> KrillaResult<()> {
         self.wait().visit(sc, f)
     }
 }
 
 impl<T: Visit> Visit for KrillaResult<T> {
-    fn visit(&self, sc: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()> {
+    fn visit<'a>(
+        &'a self,
+        sc: &mut SerializeContext,
+        f: &mut impl FnMut(&'a Chunk),
+    ) -> KrillaResult<()> {
         self.as_ref().map_err(|e| e.clone())?.visit(sc, f)
     }
 }
 
 impl<T: Visit> Visit for Vec<T> {
-    fn visit(&self, sc: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()> {
+    fn visit<'a>(
+        &'a self,
+        sc: &mut SerializeContext,
+        f: &mut impl FnMut(&'a Chunk),
+    ) -> KrillaResult<()> {
         for field in self {
             field.visit(sc, f)?;
         }

@@ -125,7 +125,13 @@ impl<'a> Surface<'a> {
     /// back the recorder's glyphs.
     fn replay(&mut self, recorder: Recorder) -> Vec<KrillaGlyph> {
         self.page_identifier = self.start_identifier;
-        for command in recorder.commands {
+        let Recorder {
+            mut commands,
+            glyphs,
+            text,
+            ..
+        } = recorder;
+        for command in commands.drain(..) {
             match command {
                 Command::StartTagged(tag) => {
                     self.start_tagged(tag.get());
@@ -141,17 +147,20 @@ impl<'a> Surface<'a> {
                 Command::DrawPath(path) => self.draw_path(&path),
                 Command::DrawGlyphs {
                     start,
-                    glyphs,
+                    glyphs: range,
                     font,
-                    text,
+                    text: text_range,
                     size,
                 } => {
-                    let (glyphs, text) = (&recorder.glyphs[glyphs], &recorder.text[text]);
+                    let (glyphs, text) = (&glyphs[range], &text[text_range]);
                     self.draw_glyphs(start, glyphs, font, text, size, false)
                 }
             }
         }
-        recorder.glyphs
+        // The glyphs go on (into the page's record); the next recorder
+        // gets new room for its own.
+        Recorder::recycle((commands, Vec::new(), text));
+        glyphs
     }
 
     /// Return a `StreamBuilder` to allow drawing on a sub-context.
@@ -755,6 +764,7 @@ impl Surface<'_> {
             if let Some(stream) = reuse::apply(&record, self.sc, self.chunk_container) {
                 let num_mcids = record.num_mcids;
                 self.sc.reuse.reused(key, record);
+                Recorder::recycle((recorder.commands, recorder.glyphs, recorder.text));
                 return (self.finish_fn)(stream, num_mcids);
             }
         }
