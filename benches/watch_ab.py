@@ -30,10 +30,12 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import compare  # noqa: E402
 
 
-def alternating(watches, edits, first_value=500):
+def alternating(watches, edits, first_value=500, ready=None):
     """Runs a `baogao watch --timings` for each `(binary, report)` at once
-    and gives each `edits` one-metric saves, in turns. Returns, per watch,
-    the times in ms: "save to PDF" and each stage of its rebuilds."""
+    and gives each `edits` one-metric saves, in turns; `ready(processes)`,
+    if given, is called between the first builds and the edits. Returns,
+    per watch, the times in ms: "save to PDF" and each stage of its
+    rebuilds."""
     procs, outs = [], []
     try:
         for i, (binary, report) in enumerate(watches):
@@ -44,6 +46,8 @@ def alternating(watches, edits, first_value=500):
             outs.append(out)
         for out in outs:
             compare.wait_changed(out, b"", timeout=120)
+        if ready:
+            ready(procs)
         time.sleep(0.5)
         saves = [[] for _ in watches]
         for n in range(edits):
