@@ -24,7 +24,7 @@ use crate::graphics::separation::SeparationColorSpace;
 use crate::interactive::destination::{NamedDestination, XyzDestination};
 use crate::interchange::embed::EmbeddedFile;
 use crate::interchange::outline::Outline;
-use crate::interchange::tagging::{AnnotationIdentifier, PageTagIdentifier, TagTree};
+use crate::interchange::tagging::{AnnotationIdentifier, PageTagIdentifier, ParentTree, TagTree};
 use crate::page::{InternalPage, PageLabel, PageLabelContainer};
 #[cfg(feature = "pdf")]
 use crate::pdf::{PdfDocument, PdfSerializerContext};
@@ -912,7 +912,10 @@ impl SerializeContext {
         let tag_tree = self.global_objects.tag_tree.take();
         let struct_parents = self.global_objects.struct_parents.take();
         if let Some(root) = &tag_tree {
-            let mut parent_tree_map = HashMap::new();
+            let mut parent_tree_map = ParentTree::with_pages(struct_parents.iter().filter_map(|p| match *p {
+                StructParentElement::Page(page, mcids) => Some((page, mcids)),
+                StructParentElement::Annotation(_) => None,
+            }));
             let mut id_tree_map = BTreeMap::new();
             let struct_tree_root_ref = self.new_ref();
             let document_ref = root.serialize(
@@ -985,7 +988,7 @@ impl SerializeContext {
 
                             for mcid in 0..num_mcids {
                                 let rci = PageTagIdentifier::new(page_index, mcid);
-                                refs.item(parent_tree_map.get(&rci.into()).unwrap_or_else(|| {
+                                refs.item(parent_tree_map.get(rci).unwrap_or_else(|| {
                                     panic!(
                                         "page tag identifier {rci:?} doesn't appear in the tag tree"
                                     )

@@ -128,7 +128,7 @@
 use std::cell::LazyCell;
 use std::cmp::PartialEq;
 use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write as _;
 
 use pdf_writer::types::{RoleMapOpts, StructRole, StructRole2};
@@ -495,6 +495,51 @@ impl AnnotationIdentifier {
     }
 }
 
+/// baogao: the structure element each marked content sequence of each page
+/// belongs to, by page and marked content id, and the annotations given a
+/// parent. The parent tree is written from it; a vector per page takes the
+/// place of a SipHash map of every sequence, which hashed each one twice
+/// (see BAOGAO.md, change 12).
+#[derive(Debug, Default)]
+pub(crate) struct ParentTree {
+    pages: Vec<Vec<Option<Ref>>>,
+    pub(crate) annotations: HashSet<AnnotationIdentifier>,
+}
+
+impl ParentTree {
+    /// Room for `mcids` sequences on each page of `pages`.
+    pub(crate) fn with_pages(pages: impl Iterator<Item = (usize, i32)>) -> Self {
+        let mut tree = Self::default();
+        for (page, mcids) in pages {
+            tree.page_mut(page).reserve(usize::try_from(mcids).unwrap_or(0));
+        }
+        tree
+    }
+
+    fn page_mut(&mut self, page: usize) -> &mut Vec<Option<Ref>> {
+        if self.pages.len() <= page {
+            self.pages.resize_with(page + 1, Vec::new);
+        }
+        &mut self.pages[page]
+    }
+
+    /// Notes `parent` as the element of `pi`; false if `pi` has one already.
+    pub(crate) fn insert_content(&mut self, pi: PageTagIdentifier, parent: Ref) -> bool {
+        let mcid = usize::try_from(pi.mcid).expect("marked content ids are not negative");
+        let page = self.page_mut(pi.page_index);
+        if page.len() <= mcid {
+            page.resize(mcid + 1, None);
+        }
+        page[mcid].replace(parent).is_none()
+    }
+
+    /// The element `pi` belongs to.
+    pub(crate) fn get(&self, pi: PageTagIdentifier) -> Option<Ref> {
+        let mcid = usize::try_from(pi.mcid).ok()?;
+        *self.pages.get(pi.page_index)?.get(mcid)?
+    }
+}
+
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum IdentifierType {
     PageIdentifier(PageTagIdentifier),
@@ -700,7 +745,7 @@ impl Node {
     pub(crate) fn serialize(
         &self,
         sc: &mut SerializeContext,
-        parent_tree_map: &mut HashMap<IdentifierType, Ref>,
+        parent_tree_map: &mut ParentTree,
         id_tree: &mut BTreeMap<TagId, Ref>,
         parent: Ref,
         note_id: &mut u32,
@@ -775,7 +820,7 @@ impl TagGroup {
     pub(crate) fn serialize(
         &self,
         sc: &mut SerializeContext,
-        parent_tree_map: &mut HashMap<IdentifierType, Ref>,
+        parent_tree_map: &mut ParentTree,
         id_tree: &mut BTreeMap<TagId, Ref>,
         parent_ref: Ref,
         note_id: &mut u32,
@@ -1158,7 +1203,7 @@ impl TagTree {
         &self,
         sc: &mut SerializeContext,
         chunk_container: &mut ChunkContainer,
-        parent_tree_map: &mut HashMap<IdentifierType, Ref>,
+        parent_tree_map: &mut ParentTree,
         id_tree_map: &mut BTreeMap<TagId, Ref>,
         struct_tree_ref: Ref,
     ) -> KrillaResult<Ref> {
@@ -1223,7 +1268,7 @@ fn serialize_children(
     sc: &mut SerializeContext,
     parent_ref: Ref,
     children_refs: Vec<Reference>,
-    parent_tree_map: &mut HashMap<IdentifierType, Ref>,
+    parent_tree_map: &mut ParentTree,
     struct_elem: &mut StructElement,
 ) -> KrillaResult<()> {
     // We can define a /Pg element on the struct element. If a marked content reference
@@ -1253,11 +1298,9 @@ fn serialize_children(
                         struct_page_ref = Some(page_ref);
                     }
 
-                    if parent_tree_map.contains_key(&pi.into()) {
+                    if !parent_tree_map.insert_content(pi, parent_ref) {
                         panic!("the identifier {pi:?} appears twice in the tag tree");
                     }
-
-                    parent_tree_map.insert(pi.into(), parent_ref);
 
                     if struct_page_ref == Some(page_ref) {
                         struct_children.marked_content_id(pi.mcid);
@@ -1289,10 +1332,9 @@ fn serialize_children(
                         );
                     };
 
-                    if parent_tree_map.contains_key(&ai.into()) {
+                    if !parent_tree_map.annotations.insert(ai) {
                         panic!("identifier {ai:?} appears twice in the tag tree");
                     }
-                    parent_tree_map.insert(ai.into(), *annotation_ref);
 
                     struct_parent.set(parent_ref).expect("only one parent");
 
