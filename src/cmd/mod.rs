@@ -117,7 +117,9 @@ impl Job {
         for (path, text) in templates::all() {
             write(&format!("{}/{path}", templates::DIR), text.as_bytes())?;
         }
-        for (path, bytes) in self.data.iter() {
+        // The whole document too, whatever the template reads: a user
+        // going on by hand may well start from it.
+        for (path, bytes) in DataFiles::of(&self.loaded.document, true).iter() {
             write(path.trim_start_matches('/'), bytes)?;
         }
         for source in &self.loaded.sources {
@@ -156,7 +158,8 @@ impl Session {
         }
         loaded.document.meta.created = Some(pdf::creation_time(loaded.document.meta.date));
         loaded.document.meta.duplex |= input.duplex;
-        let data = DataFiles::of(&loaded.document);
+        let own_template = matches!(loaded.template, report::Template::Own(_));
+        let data = DataFiles::of(&loaded.document, own_template);
         // Every character the template can print is in the data: serde_json
         // leaves non-ASCII as it is, and what it adds is ASCII, which the
         // fonts cover. The world holds data checked so (the last build's, in

@@ -25,7 +25,8 @@ pub fn section_path(i: usize) -> String {
 /// The data files of a document: the whole of it, and the same in parts.
 #[derive(Debug, Clone)]
 pub struct DataFiles {
-    whole: Vec<u8>,
+    /// Only where it is read: by an own template, or written out.
+    whole: Option<Vec<u8>>,
     /// By path: the head, then the sections in order.
     parts: Vec<(String, Vec<u8>)>,
 }
@@ -58,10 +59,13 @@ fn json(value: &impl Serialize) -> String {
 
 impl DataFiles {
     /// The files the template can read of `document`, whose sections are
-    /// JSON already, for their files and the whole document's.
-    pub fn of(document: &Document) -> Self {
+    /// JSON already, for their files and, `with_whole`, the whole
+    /// document's. The built-in templates read the parts alone; making the
+    /// whole of a long report (256 KB at ten times the sample's length) at
+    /// every rebuild, and comparing and copying it, cost a watch 0.5 ms.
+    pub fn of(document: &Document, with_whole: bool) -> Self {
         let sections: Vec<&SectionJson> = document.sections.iter().map(|s| &**s).collect();
-        let whole = json(&Parts::of(document, &sections)).into_bytes();
+        let whole = with_whole.then(|| json(&Parts::of(document, &sections)).into_bytes());
         let mut parts = vec![(HEAD_PATH.to_string(), json(&Parts::of(document, sections.len())).into_bytes())];
         let files = sections.iter().enumerate().map(|(i, s)| (section_path(i + 1), s.get().as_bytes().to_vec()));
         parts.extend(files);
@@ -76,6 +80,6 @@ impl DataFiles {
 
     /// Every file, with its path.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        std::iter::once((DATA_PATH, self.whole.as_slice())).chain(self.parts())
+        self.whole.as_deref().map(|whole| (DATA_PATH, whole)).into_iter().chain(self.parts())
     }
 }
