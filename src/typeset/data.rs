@@ -22,7 +22,8 @@ pub fn section_path(i: usize) -> String {
     format!("/_data/sections/{i}.json")
 }
 
-/// The data files of a document: the whole of it, and the same in parts.
+/// The data files of a document: its parts, and the whole of it in one
+/// file where that is read.
 #[derive(Debug, Clone)]
 pub struct DataFiles {
     /// Only where it is read: by an own template, or written out.

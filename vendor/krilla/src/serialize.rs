@@ -912,10 +912,7 @@ impl SerializeContext {
         let tag_tree = self.global_objects.tag_tree.take();
         let struct_parents = self.global_objects.struct_parents.take();
         if let Some(root) = &tag_tree {
-            let mut parent_tree_map = ParentTree::with_pages(struct_parents.iter().filter_map(|p| match *p {
-                StructParentElement::Page(page, mcids) => Some((page, mcids)),
-                StructParentElement::Annotation(_) => None,
-            }));
+            let mut parent_tree_map = ParentTree::default();
             let mut id_tree_map = BTreeMap::new();
             let struct_tree_root_ref = self.new_ref();
             let document_ref = root.serialize(

@@ -128,7 +128,7 @@
 use std::cell::LazyCell;
 use std::cmp::PartialEq;
 use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::io::Write as _;
 
 use pdf_writer::types::{RoleMapOpts, StructRole, StructRole2};
@@ -496,37 +496,23 @@ impl AnnotationIdentifier {
 }
 
 /// baogao: the structure element each marked content sequence of each page
-/// belongs to, by page and marked content id, and the annotations given a
-/// parent. The parent tree is written from it; a vector per page takes the
-/// place of a SipHash map of every sequence, which hashed each one twice
-/// (see BAOGAO.md, change 12).
+/// belongs to, by page and marked content id, from which the parent tree is
+/// written. A vector per page takes the place of a SipHash map of every
+/// sequence, which hashed each one twice (see BAOGAO.md, change 12). An
+/// annotation's parent is kept with the annotation itself.
 #[derive(Debug, Default)]
 pub(crate) struct ParentTree {
     pages: Vec<Vec<Option<Ref>>>,
-    pub(crate) annotations: HashSet<AnnotationIdentifier>,
 }
 
 impl ParentTree {
-    /// Room for `mcids` sequences on each page of `pages`.
-    pub(crate) fn with_pages(pages: impl Iterator<Item = (usize, i32)>) -> Self {
-        let mut tree = Self::default();
-        for (page, mcids) in pages {
-            tree.page_mut(page).reserve(usize::try_from(mcids).unwrap_or(0));
-        }
-        tree
-    }
-
-    fn page_mut(&mut self, page: usize) -> &mut Vec<Option<Ref>> {
-        if self.pages.len() <= page {
-            self.pages.resize_with(page + 1, Vec::new);
-        }
-        &mut self.pages[page]
-    }
-
     /// Notes `parent` as the element of `pi`; false if `pi` has one already.
     pub(crate) fn insert_content(&mut self, pi: PageTagIdentifier, parent: Ref) -> bool {
         let mcid = usize::try_from(pi.mcid).expect("marked content ids are not negative");
-        let page = self.page_mut(pi.page_index);
+        if self.pages.len() <= pi.page_index {
+            self.pages.resize_with(pi.page_index + 1, Vec::new);
+        }
+        let page = &mut self.pages[pi.page_index];
         if page.len() <= mcid {
             page.resize(mcid + 1, None);
         }
@@ -1332,11 +1318,9 @@ fn serialize_children(
                         );
                     };
 
-                    if !parent_tree_map.annotations.insert(ai) {
+                    if struct_parent.set(parent_ref).is_err() {
                         panic!("identifier {ai:?} appears twice in the tag tree");
                     }
-
-                    struct_parent.set(parent_ref).expect("only one parent");
 
                     struct_children
                         .object_ref()
