@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::export::Format;
 use crate::typeset::diag::MessageFormat;
 
 /// baogao (报告): typesets a report written as YAML into a print-ready,
@@ -95,6 +96,8 @@ pub struct BuildArgs {
     #[arg(long)]
     pub timings: bool,
     #[command(flatten)]
+    pub formats: FormatArgs,
+    #[command(flatten)]
     pub input: InputArgs,
 }
 
@@ -118,7 +121,32 @@ pub struct WatchArgs {
     #[arg(long)]
     pub timings: bool,
     #[command(flatten)]
+    pub formats: FormatArgs,
+    #[command(flatten)]
     pub input: InputArgs,
+}
+
+/// Which outputs `build` and `watch` write.
+#[derive(Debug, Args)]
+pub struct FormatArgs {
+    /// The formats to write, comma-separated: `pdf`, `svg` and `png` (one
+    /// file per page, `NAME-01.svg` …, beside the PDF's path).
+    #[arg(long = "format", value_name = "LIST", value_enum, value_delimiter = ',', default_value = "pdf")]
+    pub list: Vec<Format>,
+    /// Pixels per inch of PNG pages (9 to 2400).
+    #[arg(long, value_name = "N", default_value_t = crate::export::DEFAULT_PPI,
+          value_parser = clap::value_parser!(u32).range(9..=2400))]
+    pub ppi: u32,
+}
+
+impl FormatArgs {
+    /// The formats asked for, each once, in a fixed order.
+    pub fn formats(&self) -> Vec<Format> {
+        let mut list = self.list.clone();
+        list.sort();
+        list.dedup();
+        list
+    }
 }
 
 /// The options of every command that typesets a report.

@@ -5,12 +5,11 @@
 use std::sync::{Arc, OnceLock};
 
 use crate::cli::InputArgs;
-use crate::cmd::Session;
+use crate::cmd::session::Session;
 use crate::report::metrics::Metrics;
 use crate::report::model::{MetricMap, Report};
 use crate::report::text::{self, Resolver, TextError};
 use crate::report::{sheet, table, yaml};
-use crate::typeset::diag::MessageFormat;
 use crate::typeset::fonts::{FontOptions, Fonts};
 
 /// report.yaml and metrics.yaml through the YAML reader and the model.
@@ -61,9 +60,11 @@ pub fn whole_build(data: &[u8]) {
             let _ = std::fs::write(dir.path().join(file), part);
         }
     }
-    let Ok(mut session) = Session::open(dir.path(), shared_fonts(), MessageFormat::Json) else { return };
-    if let Ok(job) = session.load(&InputArgs::default()) {
-        let _ = session.typeset(&job);
+    let Ok(mut session) = Session::open(dir.path(), shared_fonts()) else { return };
+    if let Ok(job) = session.load(&InputArgs::default())
+        && let Ok(typeset) = session.typeset(&job)
+    {
+        let _ = session.export(&job, &typeset, &[crate::export::Format::Pdf], crate::export::DEFAULT_PPI);
     }
 }
 

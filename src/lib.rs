@@ -13,6 +13,7 @@ macro_rules! say {
 
 pub mod cli;
 pub mod cmd;
+pub mod export;
 pub mod fuzzing;
 pub mod report;
 pub mod typeset;

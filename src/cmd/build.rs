@@ -8,14 +8,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use super::{Job, Outcome, Session, font_store};
+use super::session::{self, Job, Session, font_store};
+use super::{Failure, Outcome, Result};
 use crate::cli::{BuildArgs, InputArgs};
+use crate::export::Format;
+use crate::export::write::Flush;
 use crate::report::REPORT_FILE;
 use crate::typeset::diag::{self, MessageFormat};
 use crate::typeset::fonts::Fonts;
-use crate::typeset::pdf::Flush;
 
-/// A report built: where its PDF went.
+/// A report built: where its first output went.
 struct Built {
     output: PathBuf,
     pages: usize,
@@ -23,67 +25,69 @@ struct Built {
 }
 
 /// Builds every report named, then says what became of each.
-pub fn run(args: &BuildArgs, format: MessageFormat) -> Outcome {
+pub fn run(args: &BuildArgs, format: MessageFormat) -> Result {
     let start = Instant::now();
-    let reports = match expand(&args.reports) {
-        Ok(reports) => reports,
-        Err(message) => {
-            return usage(&message, "name report folders, folders of them, or a pattern such as 'content/*'", format);
-        }
-    };
+    let reports = expand(&args.reports)
+        .map_err(|message| usage(message, "name report folders, folders of them, or a pattern such as 'content/*'"))?;
     let single_only =
         [("-o", args.output.is_some()), ("--emit-typst", args.emit_typst.is_some()), ("--timings", args.timings)];
     if let Some((flag, _)) = single_only.iter().find(|(_, given)| *given).filter(|_| reports.len() > 1) {
         let message = format!("{flag} is for one report, but several are to be built");
-        return usage(&message, &format!("build that report alone to use {flag}"), format);
+        return Err(usage(message, &format!("build that report alone to use {flag}")));
     }
     let fonts = font_store(&args.input);
+    let formats = args.formats.formats();
     if let [report] = reports.as_slice() {
-        return match build_one(report, args, fonts, format) {
-            Ok(built) => {
-                let (mb, secs) = (built.bytes as f64 / 1e6, start.elapsed().as_secs_f64());
-                say!("wrote {} ({} pages, {mb:.1} MB) in {secs:.2} s", built.output.display(), built.pages);
-                Outcome::Success
-            }
-            Err(outcome) => outcome,
-        };
+        let built = build_one(report, args, &formats, fonts, format)?;
+        let (mb, secs) = (built.bytes as f64 / 1e6, start.elapsed().as_secs_f64());
+        say!("wrote {} ({} pages, {mb:.1} MB) in {secs:.2} s", built.output.display(), built.pages);
+        return Ok(());
     }
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
-    let results = build_many(&reports, jobs, &args.input, &fonts, format);
+    let each = Each { input: &args.input, formats: &formats, ppi: args.formats.ppi, format };
+    let results = build_many(&reports, jobs, &each, &fonts);
     summarise(&reports, &results, start)
 }
 
-fn usage(message: &str, hint: &str, format: MessageFormat) -> Outcome {
-    diag::print_plain(&[diag::error(message.to_string(), &[hint])], format);
-    Outcome::UsageError
+fn usage(message: impl Into<String>, hint: &str) -> Failure {
+    Failure::plain(Outcome::UsageError, message, &[hint])
 }
 
 /// Builds the one report named, with the single-report options (-o,
 /// --emit-typst, --timings).
-fn build_one(report: &Path, args: &BuildArgs, fonts: Arc<Fonts>, format: MessageFormat) -> Result<Built, Outcome> {
+fn build_one(
+    report: &Path,
+    args: &BuildArgs,
+    formats: &[Format],
+    fonts: Arc<Fonts>,
+    format: MessageFormat,
+) -> Result<Built> {
     let start = Instant::now();
-    let mut session = Session::open(report, fonts, format)?;
+    let mut session = Session::open(report, fonts)?;
     let job = session.load(&args.input)?;
     let loaded = start.elapsed();
     if let Some(dir) = &args.emit_typst {
-        emit(&session, &job, dir, format)?;
+        emit(&session, &job, dir)?;
     }
-    let done = session.typeset(&job)?;
-    let output = args.output.clone().unwrap_or_else(|| session.default_output());
+    let typeset = session.typeset(&job)?;
+    diag::emit(&typeset.warnings, format);
+    let exports = session.export(&job, &typeset, formats, args.formats.ppi)?;
+    let outputs = session.outputs(args.output.as_deref());
     let before_write = Instant::now();
-    session.write(&output, &done, Flush::BeforeReplacing)?;
+    session.write(&outputs, &exports, Flush::BeforeReplacing)?;
     if args.timings {
-        say!("{}", done.timings(loaded, before_write.elapsed()));
+        say!("{}", session::timings(loaded, &typeset, &exports, before_write.elapsed()));
     }
-    Ok(Built { output, pages: done.pages.pages().len(), bytes: done.pdf.len() })
+    let (first, artifact) = &exports.artifacts[0];
+    let output = outputs.first(*first, artifact);
+    Ok(Built { output, pages: typeset.pages.pages().len(), bytes: exports.len() })
 }
 
 /// Writes the Typst project and says how to compile it.
-fn emit(session: &Session, job: &Job, dir: &Path, format: MessageFormat) -> Result<(), Outcome> {
+fn emit(session: &Session, job: &Job, dir: &Path) -> Result {
     let main = job.emit_typst(&session.folder, dir).map_err(|e| {
         let message = format!("cannot write the Typst project into `{}`: {e}", dir.display());
-        diag::print_plain(&[diag::error(message, &["check that the folder is writable"])], format);
-        Outcome::OutputError
+        Failure::plain(Outcome::OutputError, message, &["check that the folder is writable"])
     })?;
     say!(
         "wrote the Typst project to {}; compile it with: typst compile --root {} --ignore-system-fonts --font-path <baogao>/fonts {}",
@@ -94,27 +98,42 @@ fn emit(session: &Session, job: &Job, dir: &Path, format: MessageFormat) -> Resu
     Ok(())
 }
 
-/// Opens, loads, typesets and writes one report of many.
-fn build_each(report: &Path, input: &InputArgs, fonts: Arc<Fonts>, format: MessageFormat) -> Result<Built, Outcome> {
-    let mut session = Session::open(report, fonts, format)?;
-    let job = session.load(input)?;
-    let done = session.typeset(&job)?;
-    let output = session.default_output();
-    session.write(&output, &done, Flush::BeforeReplacing)?;
-    Ok(Built { output, pages: done.pages.pages().len(), bytes: done.pdf.len() })
+/// How one report of many ended: its failure is printed already.
+type Ended = std::result::Result<Built, Outcome>;
+
+/// What each report of many is built with.
+struct Each<'a> {
+    input: &'a InputArgs,
+    formats: &'a [Format],
+    ppi: u32,
+    format: MessageFormat,
+}
+
+/// Opens, loads, typesets and writes one report of many; prints its
+/// warnings and errors as it ends, so that they stand with its report.
+fn build_each(report: &Path, each: &Each, fonts: Arc<Fonts>) -> Ended {
+    let build = || -> Result<Built> {
+        let mut session = Session::open(report, fonts)?;
+        let job = session.load(each.input)?;
+        let typeset = session.typeset(&job)?;
+        diag::emit(&typeset.warnings, each.format);
+        let exports = session.export(&job, &typeset, each.formats, each.ppi)?;
+        let outputs = session.outputs(None);
+        session.write(&outputs, &exports, Flush::BeforeReplacing)?;
+        let (first, artifact) = &exports.artifacts[0];
+        Ok(Built { output: outputs.first(*first, artifact), pages: typeset.pages.pages().len(), bytes: exports.len() })
+    };
+    build().map_err(|failure| {
+        diag::emit(&failure.messages, each.format);
+        failure.outcome
+    })
 }
 
 /// Builds `reports` on `jobs` threads; results in the reports' order.
-fn build_many(
-    reports: &[PathBuf],
-    jobs: usize,
-    input: &InputArgs,
-    fonts: &Arc<Fonts>,
-    format: MessageFormat,
-) -> Vec<Result<Built, Outcome>> {
+fn build_many(reports: &[PathBuf], jobs: usize, each: &Each, fonts: &Arc<Fonts>) -> Vec<Ended> {
     let next = AtomicUsize::new(0);
     let finished = AtomicUsize::new(0);
-    let results: Vec<Mutex<Option<Result<Built, Outcome>>>> = reports.iter().map(|_| Mutex::new(None)).collect();
+    let results: Vec<Mutex<Option<Ended>>> = reports.iter().map(|_| Mutex::new(None)).collect();
     let terminal = std::io::stderr().is_terminal();
     std::thread::scope(|scope| {
         for _ in 0..jobs.min(reports.len()) {
@@ -122,7 +141,7 @@ fn build_many(
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(report) = reports.get(i) else { break };
-                    let result = build_each(report, input, fonts.clone(), format);
+                    let result = build_each(report, each, fonts.clone());
                     let done = finished.fetch_add(1, Ordering::SeqCst) + 1;
                     progress(done, reports.len(), report, &result, terminal);
                     *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
@@ -140,7 +159,7 @@ fn build_many(
 }
 
 /// One line per finished report; on a terminal, one line rewritten in place.
-fn progress(done: usize, total: usize, report: &Path, result: &Result<Built, Outcome>, terminal: bool) {
+fn progress(done: usize, total: usize, report: &Path, result: &Ended, terminal: bool) {
     let state = if result.is_ok() { "ok" } else { "FAILED" };
     if terminal {
         let mut err = std::io::stderr().lock();
@@ -155,7 +174,7 @@ fn progress(done: usize, total: usize, report: &Path, result: &Result<Built, Out
 }
 
 /// The summary line, and the exit code: the worst outcome of any report.
-fn summarise(reports: &[PathBuf], results: &[Result<Built, Outcome>], start: Instant) -> Outcome {
+fn summarise(reports: &[PathBuf], results: &[Ended], start: Instant) -> Result {
     let failed: Vec<String> =
         reports.iter().zip(results).filter(|(_, r)| r.is_err()).map(|(p, _)| p.display().to_string()).collect();
     let secs = start.elapsed().as_secs_f64();
@@ -163,19 +182,22 @@ fn summarise(reports: &[PathBuf], results: &[Result<Built, Outcome>], start: Ins
     if !failed.is_empty() {
         say!("failed: {}", failed.join(", "));
     }
-    results.iter().filter_map(|r| r.as_ref().err().copied()).max().unwrap_or(Outcome::Success)
+    match results.iter().filter_map(|r| r.as_ref().err().copied()).max() {
+        Some(worst) => Err(Failure::printed(worst)),
+        None => Ok(()),
+    }
 }
 
 /// The report folders the arguments name: a report folder (or its
 /// report.yaml), a folder whose subfolders are reports, or a glob pattern.
-fn expand(args: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+fn expand(args: &[PathBuf]) -> std::result::Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for arg in args {
         let text = arg.to_string_lossy();
         if !arg.exists() && text.contains(['*', '?', '[']) {
             let matches: Vec<PathBuf> = glob::glob(&text)
                 .map_err(|e| format!("`{text}` is not a pattern: {e}"))?
-                .filter_map(Result::ok)
+                .filter_map(|path| path.ok())
                 .collect();
             let reports: Vec<PathBuf> = matches.into_iter().filter(|p| is_report(p)).collect();
             if reports.is_empty() {

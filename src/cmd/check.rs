@@ -1,20 +1,18 @@
-//! `baogao check`: everything a build checks, without writing a PDF.
+//! `baogao check`: everything a build checks, without writing anything.
 
-use super::{Outcome, Session, font_store};
+use super::Result;
+use super::session::{Session, font_store};
 use crate::cli::CheckArgs;
-use crate::typeset::diag::MessageFormat;
+use crate::export::Format;
+use crate::typeset::diag::{self, MessageFormat};
 
-/// Loads, resolves, typesets and exports in memory; writes nothing.
-pub fn run(args: &CheckArgs, format: MessageFormat) -> Outcome {
-    let mut session = match Session::open(&args.report, font_store(&args.input), format) {
-        Ok(session) => session,
-        Err(outcome) => return outcome,
-    };
-    match session.load(&args.input).and_then(|job| session.typeset(&job)) {
-        Ok(done) => {
-            say!("{}: no problems ({} pages)", session.dir.display(), done.pages.pages().len());
-            Outcome::Success
-        }
-        Err(outcome) => outcome,
-    }
+/// Loads, resolves, typesets and exports the PDF in memory; writes nothing.
+pub fn run(args: &CheckArgs, format: MessageFormat) -> Result {
+    let mut session = Session::open(&args.report, font_store(&args.input))?;
+    let job = session.load(&args.input)?;
+    let typeset = session.typeset(&job)?;
+    diag::emit(&typeset.warnings, format);
+    session.export(&job, &typeset, &[Format::Pdf], crate::export::DEFAULT_PPI)?;
+    say!("{}: no problems ({} pages)", session.dir.display(), typeset.pages.pages().len());
+    Ok(())
 }

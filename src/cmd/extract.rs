@@ -7,9 +7,8 @@ use std::path::{Component, Path, PathBuf};
 
 use lopdf::{Dictionary, Document, Object};
 
-use super::Outcome;
+use super::{Failure, Outcome};
 use crate::cli::ExtractArgs;
-use crate::typeset::diag::{self, MessageFormat};
 
 /// The largest attachment written out (the largest report file is 16 MB).
 const MAX_ATTACHMENT_BYTES: usize = 64 << 20;
@@ -17,30 +16,31 @@ const MAX_ATTACHMENT_BYTES: usize = 64 << 20;
 const MAX_TREE_DEPTH: usize = 16;
 
 /// Extracts every attachment of `args.pdf` into `args.dir`.
-pub fn run(args: &ExtractArgs, format: MessageFormat) -> Outcome {
-    let fail = |message: &str, hint: &str| {
-        diag::print_plain(&[diag::error(message.to_string(), &[hint])], format);
-        Outcome::ReportError
-    };
-    match extract(&args.pdf, &args.dir) {
-        Ok(names) if names.is_empty() => fail(
-            &format!("`{}` carries no attached files", args.pdf.display()),
-            "build it with `--standard a-3b` or `--attach-sources`",
-        ),
-        Ok(names) => {
-            for name in &names {
-                say!("wrote {}", args.dir.join(name).display());
-            }
-            Outcome::Success
-        }
-        Err(message) => fail(&message, "check the paths; nothing that existed was overwritten"),
+pub fn run(args: &ExtractArgs) -> super::Result {
+    let names = extract(&args.pdf, &args.dir)?;
+    if names.is_empty() {
+        let message = format!("`{}` carries no attached files", args.pdf.display());
+        return Err(Failure::plain(
+            Outcome::ReportError,
+            message,
+            &["build it with `--standard a-3b` or `--attach-sources`"],
+        ));
     }
+    for name in &names {
+        say!("wrote {}", args.dir.join(name).display());
+    }
+    Ok(())
 }
 
-/// Writes the attachments; returns their names.
-fn extract(pdf: &Path, dir: &Path) -> Result<Vec<String>, String> {
-    let doc = Document::load(pdf).map_err(|e| format!("cannot read `{}` as PDF: {e}", pdf.display()))?;
-    let files = attachments(&doc)?;
+/// Writes the attachments; returns their names. A PDF that cannot be read
+/// or whose files cannot be placed is refused before anything is written
+/// (exit 1); a failed write is the output's (exit 3).
+fn extract(pdf: &Path, dir: &Path) -> super::Result<Vec<String>> {
+    let refused = |message: String| {
+        Failure::plain(Outcome::ReportError, message, &["check the paths; nothing that existed was overwritten"])
+    };
+    let doc = Document::load(pdf).map_err(|e| refused(format!("cannot read `{}` as PDF: {e}", pdf.display())))?;
+    let files = attachments(&doc).map_err(refused)?;
     // Check every name and target before writing anything.
     let targets = files
         .iter()
@@ -52,12 +52,16 @@ fn extract(pdf: &Path, dir: &Path) -> Result<Vec<String>, String> {
             }
             Ok(target)
         })
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(refused)?;
+    let unwritable =
+        |message: String| Failure::plain(Outcome::OutputError, message, &["check that the folder is writable"]);
     for ((_, bytes), target) in files.iter().zip(&targets) {
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| unwritable(format!("cannot create `{}`: {e}", parent.display())))?;
         }
-        std::fs::write(target, bytes).map_err(|e| format!("cannot write `{}`: {e}", target.display()))?;
+        std::fs::write(target, bytes).map_err(|e| unwritable(format!("cannot write `{}`: {e}", target.display())))?;
     }
     Ok(files.into_iter().map(|(name, _)| name).collect())
 }

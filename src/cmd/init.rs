@@ -3,10 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Outcome;
+use super::{Failure, Outcome, Result};
 use crate::cli::InitArgs;
 use crate::report::{METRICS_FILE, REPORT_FILE};
-use crate::typeset::diag::{self, MessageFormat};
 use crate::typeset::templates;
 
 const STARTER_METRICS: &str = include_str!("../../templates/starter/metrics.yaml");
@@ -20,27 +19,26 @@ static STARTERS: [(&str, &str); 3] = [
 ];
 
 /// Writes the new report (or, for `--eject` in an existing report, only the
-/// template), refusing to overwrite any file.
-pub fn run(args: &InitArgs, format: MessageFormat) -> Outcome {
+/// template), refusing to overwrite any file: a refusal is about what the
+/// command was given (exit 1), a failed write about the output (exit 3).
+pub fn run(args: &InitArgs) -> Result {
     let name = &args.template;
     let has_report = args.dir.join(REPORT_FILE).exists();
     if has_report && !args.eject {
         let message = format!("`{}` already holds a report", args.dir.join(REPORT_FILE).display());
         let hints = ["give a new folder, or add `--eject` to write only the template's files into this one"];
-        diag::print_plain(&[diag::error(message, &hints)], format);
-        return Outcome::OutputError;
+        return Err(Failure::plain(Outcome::ReportError, message, &hints));
     }
     let files = files(args, has_report);
     if let Some((existing, _)) = files.iter().find(|(path, _)| args.dir.join(path).exists()) {
         let message =
             format!("`{}` exists already; baogao init never overwrites a file", args.dir.join(existing).display());
-        diag::print_plain(&[diag::error(message, &["move it away, or give another folder"])], format);
-        return Outcome::OutputError;
+        return Err(Failure::plain(Outcome::ReportError, message, &["move it away, or give another folder"]));
     }
-    if let Err(e) = write_all(&args.dir, &files) {
-        diag::print_plain(&[diag::error(format!("cannot write into `{}`: {e}", args.dir.display()), &[])], format);
-        return Outcome::OutputError;
-    }
+    write_all(&args.dir, &files).map_err(|e| {
+        let message = format!("cannot write into `{}`: {e}", args.dir.display());
+        Failure::plain(Outcome::OutputError, message, &["check that the folder is writable"])
+    })?;
     let written: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
     say!("created {}: {}", args.dir.display(), written.join(", "));
     if has_report {
@@ -48,7 +46,7 @@ pub fn run(args: &InitArgs, format: MessageFormat) -> Outcome {
     } else {
         say!("build it with: baogao build {}", args.dir.display());
     }
-    Outcome::Success
+    Ok(())
 }
 
 /// The files to write: the starter report unless there is one, and with

@@ -1,328 +1,75 @@
-//! One file per command, each with one entry function, and the steps the
-//! commands share: open a report folder once ([`Session`]), then load and
-//! typeset it as often as needed (build once, watch many times).
+//! One file per command, each with one entry function that returns what
+//! went wrong to `main`, which prints it with the one printer
+//! (`typeset::diag::emit`) and exits with its code; and the steps the
+//! commands share ([`session`]).
 
 pub mod build;
 pub mod check;
 pub mod extract;
 pub mod init;
 pub mod schema;
+pub mod session;
 pub mod watch;
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-
 use typst::diag::SourceDiagnostic;
-use typst_layout::PagedDocument;
 
-use crate::cli::InputArgs;
-use crate::report::document::Attachment;
-use crate::report::{self, Folder, Loaded, Problem, REPORT_FILE};
-use crate::typeset::data::DataFiles;
-use crate::typeset::diag::{self, MessageFormat};
-use crate::typeset::fonts::{self, FontOptions, Fonts};
-use crate::typeset::pdf::Standards;
-use crate::typeset::{BaogaoWorld, compile, pdf, templates};
+use crate::report::Problem;
+use crate::typeset::BaogaoWorld;
+use crate::typeset::diag::{self, Message};
 
-/// How a command ended, mapped to the process exit code (see README).
+/// How a command failed, mapped to the process exit code (see README's
+/// table; success is 0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Outcome {
-    /// 0: done.
-    Success,
-    /// 1: the report has errors (printed).
+    /// 1: the report has errors, or the command refuses what it was given
+    /// (a PDF without attachments, a file it would overwrite).
     ReportError,
-    /// 2: the command line is wrong (printed).
+    /// 2: the command line is wrong.
     UsageError,
-    /// 3: the output could not be written (printed).
+    /// 3: an output could not be written.
     OutputError,
 }
 
-/// The fonts of every report a command builds, indexed once, while the
-/// first report loads.
-pub fn font_store(input: &InputArgs) -> Arc<Fonts> {
-    Fonts::index_in_background(FontOptions { paths: input.font_paths.clone(), system: input.system_fonts })
-}
-
-/// A report folder opened for typesetting, with its World kept across
-/// builds so typst's caches carry over.
-pub struct Session {
-    pub world: BaogaoWorld,
-    /// The last document typeset, typst's first guess at the next one's
-    /// layout (see `typeset::compile`).
-    last: Option<PagedDocument>,
-    /// The report folder as the user named it.
-    pub dir: PathBuf,
-    pub folder: Folder,
-    pub format: MessageFormat,
-    /// What the last load resolved, for the next.
-    kept: report::Kept,
-}
-
-/// A report loaded and checked, ready to typeset.
-pub struct Job {
-    pub loaded: Loaded,
-    pub standards: Standards,
-    /// The data files the template reads (`/_data/…`).
-    data: DataFiles,
-}
-
-/// The typeset report, and how long compiling and exporting took.
-pub struct Typeset {
-    pub pages: PagedDocument,
-    pub pdf: Vec<u8>,
-    pub compile: Duration,
-    /// How many times typst laid the document out.
-    pub layouts: usize,
-    pub export: Duration,
-    /// How many pages the export took from the last one's (a watch's).
-    pub reused: usize,
-}
-
-impl Typeset {
-    /// The stages' times in one line (`--timings`), given the load's and
-    /// the write's.
-    pub fn timings(&self, load: Duration, write: Duration) -> String {
-        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-        let reused = match self.reused {
-            0 => String::new(),
-            n => format!(" ({n} of {} pages as before)", self.pages.pages().len()),
-        };
-        format!(
-            "load {:.1} ms, compile {:.1} ms ({} layout{}), export {:.1} ms{reused}, write {:.1} ms",
-            ms(load),
-            ms(self.compile),
-            self.layouts,
-            if self.layouts == 1 { "" } else { "s" },
-            ms(self.export),
-            ms(write)
-        )
-    }
-}
-
-impl Job {
-    /// Writes the Typst project this job compiles into `dir`: the templates
-    /// under `_baogao/`, the data under `_data/`, and the report's files that
-    /// typst reads (an own template, attached sources). `typst compile --root
-    /// DIR --ignore-system-fonts --font-path FONTS DIR/<main>` then gives the
-    /// same document. Returns the main file's path within `dir`.
-    pub fn emit_typst(&self, folder: &Folder, dir: &Path) -> std::io::Result<String> {
-        let write = |rel: &str, bytes: &[u8]| -> std::io::Result<()> {
-            let path = dir.join(rel);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(path, bytes)
-        };
-        for (path, text) in templates::all() {
-            write(&format!("{}/{path}", templates::DIR), text.as_bytes())?;
+impl Outcome {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::ReportError => 1,
+            Outcome::UsageError => 2,
+            Outcome::OutputError => 3,
         }
-        // The whole document too, whatever the template reads: a user
-        // going on by hand may well start from it.
-        for (path, bytes) in DataFiles::of(&self.loaded.document, true).iter() {
-            write(path.trim_start_matches('/'), bytes)?;
-        }
-        for source in &self.loaded.sources {
-            let bytes = folder.read(source).map_err(|e| std::io::Error::other(e.to_string()))?;
-            write(source, &bytes)?;
-        }
-        Ok(match &self.loaded.template {
-            report::Template::Builtin(name) => templates::entry(name).trim_start_matches('/').to_string(),
-            report::Template::Own(path) => path.clone(),
-        })
     }
 }
 
-impl Session {
-    /// Opens the report folder named by `report` (a folder or its report.yaml).
-    pub fn open(report: &Path, fonts: Arc<Fonts>, format: MessageFormat) -> Result<Self, Outcome> {
-        let dir = report_dir(report);
-        let folder = Folder::open(&dir).map_err(|e| {
-            let message = format!("cannot open the report folder `{}`: {e}", dir.display());
-            diag::print_plain(&[diag::error(message, &["give the folder that holds report.yaml"])], format);
-            Outcome::ReportError
-        })?;
-        let world = BaogaoWorld::new(folder.clone(), &dir, fonts);
-        Ok(Self { world, last: None, dir, folder, format, kept: report::Kept::default() })
-    }
-
-    /// Loads and checks the report (references, files, fonts' coverage of
-    /// every character, standards); prints problems.
-    pub fn load(&mut self, input: &InputArgs) -> Result<Job, Outcome> {
-        let mut loaded = report::load(&self.folder, input.max_table_rows, &mut self.kept)
-            .map_err(|problems| self.fail(&problems))?;
-        self.world.set_template(&loaded.template);
-        let standards = standards(input, &loaded).map_err(|problem| self.fail(&[problem]))?;
-        if standards.wants_sources() || input.attach_sources || loaded.attach_sources {
-            loaded.document.attachments = loaded.sources.iter().map(|s| Attachment::of(s)).collect();
-        }
-        loaded.document.meta.created = Some(pdf::creation_time(loaded.document.meta.date));
-        loaded.document.meta.duplex |= input.duplex;
-        let own_template = matches!(loaded.template, report::Template::Own(_));
-        let data = DataFiles::of(&loaded.document, own_template);
-        // Every character the template can print is in the data: serde_json
-        // leaves non-ASCII as it is, and what it adds is ASCII, which the
-        // fonts cover. The world holds data checked so (the last build's, in
-        // a watch), so only the files that differ from it need looking at.
-        let changed = self.world.changed_text(&data).flat_map(str::chars);
-        let missing = fonts::uncovered(self.world.fonts().book(), changed);
-        if !missing.is_empty() {
-            return Err(self.fail(&report::locate_chars(&self.folder, &loaded.sources, &missing)));
-        }
-        Ok(Job { loaded, standards, data })
-    }
-
-    /// Compiles and exports the PDF in memory; prints warnings and errors.
-    pub fn typeset(&mut self, job: &Job) -> Result<Typeset, Outcome> {
-        self.world.set_data(&job.data);
-        let start = Instant::now();
-        let (result, layouts) = compile::compile(&self.world, self.last.as_ref());
-        let warnings: Vec<SourceDiagnostic> = result.warnings.into_iter().collect();
-        let pages = result.output.map_err(|errors| {
-            let all: Vec<_> = errors.into_iter().chain(warnings.iter().cloned()).collect();
-            diag::print(&self.world, &all, self.format);
-            Outcome::ReportError
-        })?;
-        if !warnings.is_empty() {
-            diag::print(&self.world, &warnings, self.format);
-        }
-        self.last = Some(pages.clone());
-        let compile = start.elapsed();
-        let pdf = pdf::export(&pages, &job.loaded.document.meta, &job.standards).map_err(|errors| {
-            diag::print(&self.world, &errors, self.format);
-            Outcome::ReportError
-        })?;
-        let reused = typst_pdf::reused_pages();
-        Ok(Typeset { pages, pdf, compile, layouts, export: start.elapsed() - compile, reused })
-    }
-
-    /// Writes the PDF atomically, flushed to the disk at `flush`; prints the
-    /// error if it cannot.
-    pub fn write(&self, output: &Path, done: &Typeset, flush: pdf::Flush) -> Result<(), Outcome> {
-        pdf::write_atomically(output, &done.pdf, flush).map_err(|e| {
-            // tempfile names its (removed) temporary file in the message; the
-            // user only needs the reason.
-            let reason = e.to_string();
-            let reason = reason.split(" at path ").next().unwrap_or(&reason);
-            let kept = if pdf::NotFlushed::is(&e) { "" } else { "; any earlier PDF there is unchanged" };
-            let message = format!("cannot write `{}`: {reason}{kept}", output.display());
-            let hint = match e.kind() {
-                std::io::ErrorKind::StorageFull => "the disk is full: free some space, or write elsewhere with -o PATH",
-                std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => {
-                    "the folder cannot be written to: write elsewhere with -o PATH"
-                }
-                std::io::ErrorKind::IsADirectory => "that path is a folder: name the PDF file, e.g. -o out/report.pdf",
-                std::io::ErrorKind::NotFound => "the folder does not exist: create it, or pass -o PATH",
-                _ => "check that the folder exists and is writable, or pass -o PATH",
-            };
-            diag::print(&self.world, &[diag::error(message, &[hint])], self.format);
-            Outcome::OutputError
-        })
-    }
-
-    /// `<report-dir>/<folder-name>.pdf`.
-    pub fn default_output(&self) -> PathBuf {
-        let name = self.folder.root().file_name().map(|n| n.to_string_lossy().into_owned());
-        self.dir.join(format!("{}.pdf", name.as_deref().unwrap_or("report")))
-    }
-
-    fn fail(&self, problems: &[Problem]) -> Outcome {
-        let diags: Vec<_> = problems.iter().map(diag::from_problem).collect();
-        diag::print(&self.world, &diags, self.format);
-        Outcome::ReportError
-    }
+/// A command's failure: the messages to print, and the exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub outcome: Outcome,
+    pub messages: Vec<Message>,
 }
 
-/// The standards asked for (`--standard`, else `standard:`, else the
-/// default), and whether they allow the attachments asked for.
-fn standards(input: &InputArgs, loaded: &Loaded) -> Result<Standards, Problem> {
-    let (text, from_flag) = match (&input.standard, &loaded.standard) {
-        (Some(flag), _) => (flag.as_str(), true),
-        (None, Some(key)) => (key.as_str(), false),
-        (None, None) => (pdf::DEFAULT_STANDARD, false),
-    };
-    let whence = if from_flag { format!("--standard {text}") } else { format!("standard: {text}") };
-    let hint = format!("use {} or `none`, or a combination such as `a-3a,ua-1`", pdf::STANDARD_NAMES.join(", "));
-    let standards =
-        Standards::parse(text).map_err(|e| Problem::new(REPORT_FILE, None, format!("`{whence}`: {e}")).hint(hint))?;
-    let attach = input.attach_sources || loaded.attach_sources;
-    if attach && !standards.allows_attachments() {
-        let message = format!("`{whence}` does not allow attached files, but the sources were to be attached");
-        return Err(Problem::new(REPORT_FILE, None, message)
-            .hint("attach under PDF/A-3 (`a-3b`, `a-3a`) or PDF/A-4f, or do not ask for `attach_sources`"));
-    }
-    Ok(standards)
-}
+/// What every command returns.
+pub type Result<T = ()> = std::result::Result<T, Failure>;
 
-/// `content/x` or `content/x/report.yaml` → `content/x`.
-fn report_dir(arg: &Path) -> PathBuf {
-    if arg.file_name().is_some_and(|n| n == REPORT_FILE) {
-        arg.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf()
-    } else {
-        arg.to_path_buf()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use ecow::EcoVec;
-    use typst::layout::{Em, Frame, FrameItem};
-    use typst::model::Document;
-    use typst_layout::Page;
-
-    use super::*;
-
-    /// Widens the first glyph of the first run of text in `frame` (looking
-    /// into groups) by a quarter em; whether there was one.
-    fn widen_first_glyph(frame: &mut Frame) -> bool {
-        let mut done = false;
-        frame.retain(|item| {
-            match item {
-                _ if done => {}
-                FrameItem::Text(text) if !text.glyphs.is_empty() => {
-                    text.glyphs[0].x_advance += Em::new(0.25);
-                    done = true;
-                }
-                FrameItem::Group(group) => done = widen_first_glyph(&mut group.frame),
-                _ => {}
-            }
-            true
-        });
-        done
+impl Failure {
+    /// One message about no file in particular.
+    pub fn plain(outcome: Outcome, message: impl Into<String>, hints: &[&str]) -> Self {
+        Self { outcome, messages: vec![diag::plain(message.into(), hints)] }
     }
 
-    /// A watch's export takes a page from the last one by a key of its
-    /// text, fonts and places but not its glyphs' advances, which are
-    /// compared instead: a page whose key is the same but whose glyphs are
-    /// not (a line justified anew with the same words) must be drawn again.
-    #[test]
-    fn a_page_is_taken_from_the_last_export_only_if_its_glyphs_are_the_same() {
-        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal");
-        let fonts = Fonts::index_in_background(FontOptions::default());
-        let mut session = Session::open(&folder, fonts, MessageFormat::Json).expect("opens");
-        let job = session.load(&InputArgs::default()).expect("loads");
-        let built = session.typeset(&job).expect("typesets");
-        let export = |document: &PagedDocument| {
-            let bytes = pdf::export(document, &job.loaded.document.meta, &job.standards).expect("exports");
-            (bytes, typst_pdf::reused_pages())
-        };
+    /// Errors of the report, located in its files.
+    pub fn report(world: &BaogaoWorld, diagnostics: &[SourceDiagnostic]) -> Self {
+        Self { outcome: Outcome::ReportError, messages: diag::locate_all(world, diagnostics) }
+    }
 
-        // Reuse is per thread, so this test's exports see only each other.
-        typst_pdf::reuse_pages(true);
-        let (first, _) = export(&built.pages);
-        let (again, taken) = export(&built.pages);
-        assert!(again == first, "the same document gave other bytes");
-        assert!(taken >= 1, "no page was taken from the last export");
+    /// Problems found while loading the report.
+    pub fn problems(world: &BaogaoWorld, problems: &[Problem]) -> Self {
+        let diagnostics: Vec<_> = problems.iter().map(diag::from_problem).collect();
+        Self::report(world, &diagnostics)
+    }
 
-        let mut pages: EcoVec<Page> = built.pages.pages().into();
-        let last = pages.make_mut().last_mut().expect("a page");
-        assert!(widen_first_glyph(&mut last.frame), "the last page has no text");
-        let widened = PagedDocument::new(pages, built.pages.info().clone());
-        let (watched, taken_now) = export(&widened);
-        typst_pdf::reuse_pages(false);
-        let (fresh, _) = export(&widened);
-        assert!(fresh != first, "widening a glyph changed nothing");
-        assert!(watched == fresh, "the watch's export differs from a fresh one");
-        assert_eq!(taken_now, taken - 1, "a page other than the widened one was drawn again");
+    /// A failure already printed (one report of many, a watch's build):
+    /// only its exit code is left.
+    pub fn printed(outcome: Outcome) -> Self {
+        Self { outcome, messages: Vec::new() }
     }
 }

@@ -21,11 +21,13 @@ use std::time::{Duration, Instant};
 use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use super::{Outcome, Session, font_store};
+use super::session::{self, Session, font_store};
+use super::{Failure, Outcome, Result};
 use crate::cli::WatchArgs;
+use crate::export::write::Flush;
+use crate::export::{Format, Outputs};
 use crate::report::{Folder, METRICS_FILE, REPORT_FILE};
 use crate::typeset::diag::{self, MessageFormat};
-use crate::typeset::pdf::Flush;
 
 /// How long to wait for the rest of a save whose end the system does not
 /// report: a save is usually several events, and a file closed after writing
@@ -34,16 +36,15 @@ use crate::typeset::pdf::Flush;
 const SETTLE: Duration = Duration::from_millis(100);
 
 /// Builds, then rebuilds on every relevant change until Ctrl-C.
-pub fn run(args: &WatchArgs, format: MessageFormat) -> Outcome {
+pub fn run(args: &WatchArgs, format: MessageFormat) -> Result {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     // Fails only if a handler is set already; the watch then ends by signal.
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
-    let mut session = match Session::open(&args.report, font_store(&args.input), format) {
-        Ok(session) => session,
-        Err(outcome) => return outcome,
-    };
-    let output = args.output.clone().unwrap_or_else(|| session.default_output());
+    let mut session = Session::open(&args.report, font_store(&args.input))?;
+    let outputs = session.outputs(args.output.as_deref());
+    let formats = args.formats.formats();
+    let target = Target { outputs, formats, format };
     // Most pages of a rebuild are drawn as in the last one: take those
     // drawings instead of drawing them again (exports run on this thread).
     typst_pdf::reuse_pages(true);
@@ -51,16 +52,11 @@ pub fn run(args: &WatchArgs, format: MessageFormat) -> Outcome {
     let watcher = notify::recommended_watcher(move |event| {
         let _ = tx.send(event);
     });
-    let mut watcher = match watcher {
-        Ok(watcher) => watcher,
-        Err(e) => return cannot_watch(&e, format),
-    };
-    if let Err(e) = watcher.watch(session.folder.root(), RecursiveMode::Recursive) {
-        return cannot_watch(&e, format);
-    }
+    let mut watcher = watcher.map_err(|e| cannot_watch(&e))?;
+    watcher.watch(session.folder.root(), RecursiveMode::Recursive).map_err(|e| cannot_watch(&e))?;
     let mut files = Watched { folder: session.folder.clone(), used: Vec::new(), built: Vec::new() };
     files.built = files.contents();
-    build(&mut session, args, &output, &mut files);
+    build(&mut session, args, &target, &mut files);
     say!("watching {} (Ctrl-C to stop)", session.dir.display());
     while !stop.load(Ordering::SeqCst) {
         match rx.recv_timeout(Duration::from_millis(100)) {
@@ -77,38 +73,57 @@ pub fn run(args: &WatchArgs, format: MessageFormat) -> Outcome {
                     continue;
                 }
                 files.built = now;
-                build(&mut session, args, &output, &mut files);
+                build(&mut session, args, &target, &mut files);
             }
             Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
     }
     say!("stopped watching");
-    Outcome::Success
+    Ok(())
+}
+
+/// What a watch writes, and how it prints.
+struct Target {
+    outputs: Outputs,
+    formats: Vec<Format>,
+    format: MessageFormat,
 }
 
 /// One build; prints one line with its time, or the errors. A build that
 /// loads updates the files watched; after a failed load they stay those of
 /// the last good one.
-fn build(session: &mut Session, args: &WatchArgs, output: &Path, files: &mut Watched) {
+fn build(session: &mut Session, args: &WatchArgs, target: &Target, files: &mut Watched) {
     let start = Instant::now();
     let mut compiled = false;
     let result = session.load(&args.input).and_then(|job| {
         let loaded = start.elapsed();
         files.used = job.loaded.sources.clone();
         compiled = true;
-        let done = session.typeset(&job)?;
+        let typeset = session.typeset(&job)?;
+        diag::emit(&typeset.warnings, target.format);
+        let exports = session.export(&job, &typeset, &target.formats, args.formats.ppi)?;
         let before_write = Instant::now();
-        session.write(output, &done, Flush::AfterReplacing)?;
+        session.write(&target.outputs, &exports, Flush::AfterReplacing)?;
         if args.timings {
-            say!("{}", done.timings(loaded, before_write.elapsed()));
+            say!("{}", session::timings(loaded, &typeset, &exports, before_write.elapsed()));
         }
-        Ok(done.pages.pages().len())
+        let (format, artifact) = &exports.artifacts[0];
+        Ok((target.outputs.first(*format, artifact), typeset.pages.pages().len()))
     });
     let secs = start.elapsed().as_secs_f64();
     match result {
-        Ok(pages) => say!("wrote {} ({pages} pages) in {secs:.2} s", output.display()),
-        Err(_) => say!("build failed after {secs:.2} s; {} is the last good one", output.display()),
+        Ok((output, pages)) => say!("wrote {} ({pages} pages) in {secs:.2} s", output.display()),
+        Err(failure) => {
+            diag::emit(&failure.messages, target.format);
+            match target.formats[0] {
+                Format::Pdf => {
+                    let last = target.outputs.file(Format::Pdf);
+                    say!("build failed after {secs:.2} s; {} is the last good one", last.display());
+                }
+                _ => say!("build failed after {secs:.2} s; the last good pages are kept"),
+            }
+        }
     }
     // Keep the memoized results the next edit is likely to reuse: those
     // this compile used, which hold everything an edit leaves alone.
@@ -207,11 +222,8 @@ impl Watched {
     }
 }
 
-fn cannot_watch(e: &notify::Error, format: MessageFormat) -> Outcome {
+fn cannot_watch(e: &notify::Error) -> Failure {
     let message = format!("cannot watch the report folder: {e}");
-    diag::print_plain(
-        &[diag::error(message, &["check the folder exists; on Linux, raise fs.inotify.max_user_watches"])],
-        format,
-    );
-    Outcome::ReportError
+    let hints = ["check the folder exists; on Linux, raise fs.inotify.max_user_watches"];
+    Failure::plain(Outcome::ReportError, message, &hints)
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use super::chart::Chart;
+use super::dates::{Created, Date};
 use super::metrics::Callout;
 use super::table::Table;
 use super::text::Paragraph;
@@ -74,25 +75,6 @@ pub struct Meta {
     pub printed_by: Option<String>,
     pub printed_date: Option<Date>,
     pub issue: Option<String>,
-}
-
-/// A date and time in UTC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Created {
-    pub year: i32,
-    pub month: u8,
-    pub day: u8,
-    pub hour: u8,
-    pub minute: u8,
-    pub second: u8,
-}
-
-/// A calendar date; the template spells it `2022年1月25日`.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct Date {
-    pub year: i32,
-    pub month: u8,
-    pub day: u8,
 }
 
 #[derive(Debug, Serialize)]

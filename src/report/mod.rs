@@ -1,22 +1,35 @@
 //! Reports: the format's model, loading with located problems, and the
 //! resolved document handed to the templates. Knows nothing of typst.
+//!
+//! The files depend on each other one way: reading files (`folder`,
+//! `source`, `yaml`) → parsing them (`model`, `metrics_file`, `sheet`,
+//! `previous`, `text`) → resolving (`metrics`, `table`, `chart`,
+//! `resolve`) → `load`, which puts them together.
 
+pub mod chars;
 pub mod chart;
+pub mod dates;
 pub mod document;
 pub mod folder;
 mod load;
 pub mod metrics;
+pub mod metrics_file;
 pub mod model;
 pub mod number;
 pub mod previous;
 pub mod problem;
+mod resolve;
 pub mod sheet;
+pub mod source;
 pub mod table;
+pub mod template;
 pub mod text;
 pub mod yaml;
 
+pub use chars::locate_chars;
 pub use folder::Folder;
-pub use load::{
-    BUILTIN_TEMPLATES, DEFAULT_MAX_TABLE_ROWS, Kept, Loaded, METRICS_FILE, REPORT_FILE, Template, load, locate_chars,
-};
+pub use load::{DEFAULT_MAX_TABLE_ROWS, Loaded, load};
 pub use problem::Problem;
+pub use resolve::Kept;
+pub use source::{METRICS_FILE, REPORT_FILE};
+pub use template::{BUILTIN_TEMPLATES, Template};

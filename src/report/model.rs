@@ -148,7 +148,8 @@ pub struct Metric {
     pub note: Option<String>,
 }
 
-/// A numbered part of the body: title, callouts, text, subsections.
+/// A numbered part of the body: a section (一、二、…) or, within one, a
+/// subsection (（一）（二）…); title, callouts, text, its own parts.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
@@ -157,22 +158,9 @@ pub struct Section {
     pub highlights: Vec<String>,
     #[serde(default)]
     pub body: Option<String>,
+    /// The parts of a section, numbered （一）（二）…; a subsection has none.
     #[serde(default)]
-    pub subsections: Vec<Subsection>,
-    /// A bar chart of metrics, after the text.
-    #[serde(default)]
-    pub chart: Option<ChartSpec>,
-}
-
-/// A part of a section, numbered （一）（二）….
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Subsection {
-    pub title: String,
-    #[serde(default)]
-    pub highlights: Vec<String>,
-    #[serde(default)]
-    pub body: Option<String>,
+    pub subsections: Vec<Section>,
     /// A bar chart of metrics, after the text.
     #[serde(default)]
     pub chart: Option<ChartSpec>,

@@ -5,9 +5,11 @@
 use indexmap::IndexMap;
 
 use super::folder::Folder;
-use super::load::{METRICS_FILE, REPORT_FILE, read_metrics_file, read_text};
+use super::metrics_file::read_metrics_file;
 use super::model::{self, Metric, MetricsSource};
 use super::problem::{Problem, SourceText};
+use super::source::{METRICS_FILE, REPORT_FILE, read_text};
+use super::yaml;
 
 /// Fills `previous` of each metric that has neither `previous` nor `change`
 /// from last year's metrics with the same id. `previous_report` names a
@@ -23,7 +25,9 @@ pub(super) fn fill(
     let target = folder.root().join(path);
     let (dir, file) = if target.is_dir() {
         let last = Folder::open(&target).map_err(|e| at(format!("`previous_report: {path}` cannot be opened: {e}")))?;
-        let file = metrics_file(&last).ok_or_else(|| at(format!("`{path}` holds no metrics")))?;
+        let file = metrics_file(&last)
+            .map_err(|p| at(format!("last year's report.yaml: {}", p.message)))?
+            .ok_or_else(|| at(format!("`{path}` holds no metrics")))?;
         (last, file)
     } else {
         let parent = target.parent().unwrap_or(folder.root());
@@ -51,13 +55,21 @@ pub(super) fn fill(
 }
 
 /// Last year's metrics file: the one its report.yaml names, else metrics.yaml.
-fn metrics_file(last: &Folder) -> Option<String> {
-    let named = read_text(last, REPORT_FILE).ok().and_then(|text| {
-        let report: model::Report = serde_yaml::from_str(&text).ok()?;
-        match report.metrics? {
-            MetricsSource::File(f) => Some(f),
-            MetricsSource::Inline(_) => None,
+/// Its report.yaml is read with the limits of this year's (size, nesting,
+/// no aliases): it lies outside this report's folder, and a hostile one
+/// must not hold the build up. One that breaks them is an error; one that
+/// is no report of this format is passed over for metrics.yaml.
+fn metrics_file(last: &Folder) -> Result<Option<String>, Problem> {
+    let named = match read_text(last, REPORT_FILE) {
+        Ok(text) => {
+            yaml::check_limits(&SourceText { file: REPORT_FILE, text: &text })?;
+            let report = yaml::parse::<model::Report>(REPORT_FILE, &text).ok();
+            report.and_then(|r| match r.metrics {
+                Some(MetricsSource::File(f)) => Some(f),
+                _ => None,
+            })
         }
-    });
-    named.or_else(|| last.exists(METRICS_FILE).then(|| METRICS_FILE.to_string()))
+        Err(_) => None,
+    };
+    Ok(named.or_else(|| last.exists(METRICS_FILE).then(|| METRICS_FILE.to_string())))
 }

@@ -7,18 +7,9 @@ use std::io::Cursor;
 use calamine::{Data, DataRef, Ods, OdsError, Reader, Xls, XlsError, Xlsx, XlsxError, open_workbook_from_rs};
 use indexmap::IndexMap;
 
-use super::load::decode_text;
 use super::model::Metric;
 use super::problem::{Problem, closest};
-
-/// The file endings read as spreadsheets.
-pub const ENDINGS: [&str; 4] = ["csv", "xlsx", "xls", "ods"];
-
-/// Whether `file` names a spreadsheet.
-pub fn is_sheet(file: &str) -> bool {
-    let ending = file.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    file.contains('.') && ENDINGS.contains(&ending.as_str())
-}
+use super::source::{Kind, csv_records};
 
 /// The columns, by English name and Chinese name.
 const COLUMNS: [(&str, &str); 11] = [
@@ -52,26 +43,23 @@ struct Sheet {
 
 /// Reads the metrics of `file` (the bytes of it).
 pub fn read(file: &str, bytes: &[u8]) -> Result<IndexMap<String, Metric>, Problem> {
-    let sheet = if file.to_ascii_lowercase().ends_with(".csv") {
-        csv_sheet(file, bytes)?
-    } else {
-        workbook_sheet(file, bytes)?
+    let sheet = match Kind::of(file) {
+        Kind::Csv => csv_sheet(file, bytes)?,
+        _ => workbook_sheet(file, bytes)?,
     };
     metrics(file, &sheet)
 }
 
 fn csv_sheet(file: &str, bytes: &[u8]) -> Result<Sheet, Problem> {
-    let text = decode_text(bytes).ok_or_else(|| {
-        Problem::new(file, None, format!("`{file}` is neither UTF-8 nor GB18030 text")).hint("save it as \"CSV UTF-8\"")
-    })?;
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| Problem::new(file, None, format!("`{file}` is not valid CSV: {e}")))?;
-        let at = record.position().map(|p| p.byte() as usize);
-        let cells = record.iter().map(|c| if c.trim().is_empty() { Cell::Empty } else { Cell::Text(c.trim().into()) });
-        rows.push((at, cells.collect()));
-    }
+    let rows = csv_records(file, bytes)?
+        .iter()
+        .map(|record| {
+            let at = record.position().map(|p| p.byte() as usize);
+            let cells =
+                record.iter().map(|c| if c.trim().is_empty() { Cell::Empty } else { Cell::Text(c.trim().into()) });
+            (at, cells.collect())
+        })
+        .collect();
     Ok(Sheet { name: file.into(), rows })
 }
 

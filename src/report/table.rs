@@ -6,6 +6,7 @@ use super::metrics::Metrics;
 use super::model::{Cell, MetricSelection};
 use super::number;
 use super::problem::Problem;
+use super::source::csv_records;
 use super::text::{self, Paragraph, Resolver, TextError};
 
 /// A table as the template draws it.
@@ -131,24 +132,14 @@ fn cell_text(cell: &Cell) -> String {
 /// header. UTF-8 with or without BOM, or GB18030 (which includes GBK). A row
 /// past the `limit` is an error at that row.
 pub fn of_csv(file: &str, bytes: &[u8], resolver: &dyn Resolver, limit: &mut RowLimit) -> Result<Table, Problem> {
-    let text = super::load::decode_text(bytes).ok_or_else(|| {
-        Problem::new(file, None, format!("`{file}` is neither UTF-8 nor GB18030 text"))
-            .hint("save the spreadsheet as \"CSV UTF-8\"")
-    })?;
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let header = match records.next() {
-        Some(Ok(h)) => h.iter().map(|s| s.trim().to_string()).collect::<Vec<_>>(),
-        Some(Err(e)) => return Err(csv_problem(file, &e)),
-        None => {
-            return Err(
-                Problem::new(file, None, format!("`{file}` is empty")).hint("the first row must name the columns")
-            );
-        }
+    let records = csv_records(file, bytes)?;
+    let mut records = records.iter();
+    let Some(header) = records.next() else {
+        return Err(Problem::new(file, None, format!("`{file}` is empty")).hint("the first row must name the columns"));
     };
+    let header: Vec<String> = header.iter().map(|s| s.trim().to_string()).collect();
     let mut rows = Vec::new();
     for record in records {
-        let record = record.map_err(|e| csv_problem(file, &e))?;
         let start = record.position().map(|p| p.byte() as usize).unwrap_or(0);
         let at = |message: String| Problem::new(file, Some(start..start + 1), message);
         limit.take(1, at(String::new()))?;
@@ -203,11 +194,6 @@ impl RowLimit {
             }
         }
     }
-}
-
-fn csv_problem(file: &str, e: &csv::Error) -> Problem {
-    let range = e.position().map(|p| p.byte() as usize..p.byte() as usize + 1);
-    Problem::new(file, range, format!("`{file}` is not valid CSV: {e}"))
 }
 
 fn finish(columns: Vec<String>, rows: Vec<Vec<Paragraph>>) -> Table {

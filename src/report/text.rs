@@ -90,7 +90,7 @@ fn paragraphs(text: &str) -> Vec<String> {
 /// (clreq); between Latin words it is one.
 fn join_line(current: &mut String, line: &str) {
     let needs_space = match (current.chars().last(), line.chars().next()) {
-        (Some(a), Some(b)) => !is_cjk(a) && !is_cjk(b),
+        (Some(a), Some(b)) => !is_wide(a) && !is_wide(b),
         _ => false,
     };
     if needs_space {
@@ -99,11 +99,14 @@ fn join_line(current: &mut String, line: &str) {
     current.push_str(line);
 }
 
-/// Han, kana, CJK punctuation and full-width forms.
-fn is_cjk(c: char) -> bool {
+/// Han, kana, Hangul, CJK punctuation and full-width forms: the East Asian
+/// wide characters, which take two columns in a terminal (`typeset::diag`)
+/// and between which a line break is no space.
+pub fn is_wide(c: char) -> bool {
     matches!(c as u32,
-        0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
 }
 
 fn parse_paragraph(text: &str, resolver: &dyn Resolver) -> Result<Paragraph, TextError> {

@@ -10,7 +10,7 @@ use super::problem::{Problem, SourceText, closest};
 /// Parses `text` (the contents of `file`) into `T`.
 pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, Problem> {
     let src = SourceText { file, text };
-    prescan(&src)?;
+    check_limits(&src)?;
     serde_yaml::from_str(text).map_err(|e| explain(&src, &e))
 }
 
@@ -27,7 +27,7 @@ const MAX_NESTING: usize = 32;
 ///
 /// A file this event parser cannot read for other reasons is left to
 /// serde_yaml, which explains syntax errors better.
-fn prescan(src: &SourceText) -> Result<(), Problem> {
+pub fn check_limits(src: &SourceText) -> Result<(), Problem> {
     let text = src.text;
     let at = |chars: usize| {
         let i = text.char_indices().nth(chars).map_or(text.len(), |(i, _)| i);

@@ -17,6 +17,7 @@ use typst::syntax::{DiagSpan, FileId, Span, VirtualRoot};
 use super::templates;
 use super::world::{BaogaoWorld, file_id};
 use crate::report::Problem;
+use crate::report::text::is_wide;
 
 /// How diagnostics are printed (`--message-format`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -28,9 +29,10 @@ pub enum MessageFormat {
     Json,
 }
 
-/// A diagnostic with its place worked out.
-#[derive(Debug, Serialize)]
-struct Located {
+/// A diagnostic with its place worked out, ready to print: what commands
+/// hand back to `main` (or a watch prints as it goes).
+#[derive(Debug, Clone, Serialize)]
+pub struct Message {
     severity: &'static str,
     message: String,
     file: Option<String>,
@@ -60,31 +62,33 @@ impl BaogaoWorld {
     }
 }
 
-/// Prints diagnostics to stderr.
-pub fn print(world: &BaogaoWorld, diagnostics: &[SourceDiagnostic], format: MessageFormat) {
-    emit(diagnostics.iter().map(|d| locate(Some(world), d)), format);
+/// Locates diagnostics in the world's files (report files, templates).
+pub fn locate_all(world: &BaogaoWorld, diagnostics: &[SourceDiagnostic]) -> Vec<Message> {
+    diagnostics.iter().map(|d| locate(Some(world), d)).collect()
 }
 
-/// Prints diagnostics that point into no file (before a World exists).
-pub fn print_plain(diagnostics: &[SourceDiagnostic], format: MessageFormat) {
-    emit(diagnostics.iter().map(|d| locate(None, d)), format);
+/// A message about no file in particular (a missing folder, an unwritable
+/// output, a wrong option).
+pub fn plain(message: impl Into<EcoString>, hints: &[&str]) -> Message {
+    locate(None, &error(message, hints))
 }
 
-fn emit(diagnostics: impl Iterator<Item = Located>, format: MessageFormat) {
+/// The one printer: messages to stderr, for people or as JSON lines.
+pub fn emit(messages: &[Message], format: MessageFormat) {
     let stderr = std::io::stderr();
     let color = format == MessageFormat::Human && stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut out = stderr.lock();
-    for located in diagnostics {
+    for message in messages {
         let _ = match format {
-            MessageFormat::Human => write_human(&mut out, &located, color),
-            MessageFormat::Json => writeln!(out, "{}", serde_json::to_string(&located).unwrap_or_default()),
+            MessageFormat::Human => write_human(&mut out, message, color),
+            MessageFormat::Json => writeln!(out, "{}", serde_json::to_string(message).unwrap_or_default()),
         };
     }
 }
 
 /// Works out file, line, column and the source line of a diagnostic.
-fn locate(world: Option<&BaogaoWorld>, d: &SourceDiagnostic) -> Located {
-    let mut located = Located {
+fn locate(world: Option<&BaogaoWorld>, d: &SourceDiagnostic) -> Message {
+    let mut located = Message {
         severity: match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -110,7 +114,7 @@ fn locate(world: Option<&BaogaoWorld>, d: &SourceDiagnostic) -> Located {
 }
 
 /// Fills in line, column and caret from `range` in `text`.
-fn place(located: &mut Located, text: &str, range: Range<usize>) {
+fn place(located: &mut Message, text: &str, range: Range<usize>) {
     let start = floor_boundary(text, range.start.min(text.len()));
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
@@ -149,7 +153,7 @@ fn ahead_chars(text: &str, i: usize, n: usize) -> usize {
     text[i..].char_indices().nth(n).map_or(text.len(), |(j, _)| i + j)
 }
 
-fn write_human(out: &mut impl Write, d: &Located, color: bool) -> std::io::Result<()> {
+fn write_human(out: &mut impl Write, d: &Message, color: bool) -> std::io::Result<()> {
     let (bold, red, yellow, blue, reset) =
         if color { ("\x1b[1m", "\x1b[1;31m", "\x1b[1;33m", "\x1b[1;34m", "\x1b[0m") } else { ("", "", "", "", "") };
     let tint = if d.severity == "error" { red } else { yellow };
@@ -178,13 +182,6 @@ fn display_width(s: &str) -> usize {
     s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
 }
 
-fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
-}
-
 fn floor_boundary(s: &str, mut i: usize) -> usize {
     while !s.is_char_boundary(i) {
         i -= 1;
@@ -204,8 +201,8 @@ pub fn from_problem(problem: &Problem) -> SourceDiagnostic {
     SourceDiagnostic::error(span, problem.message.as_str()).with_hints(problem.hints.iter().map(EcoString::from))
 }
 
-/// An error about no file in particular (a missing folder, an unwritable output).
-pub fn error(message: impl Into<EcoString>, hints: &[&str]) -> SourceDiagnostic {
+/// An error about no file in particular.
+fn error(message: impl Into<EcoString>, hints: &[&str]) -> SourceDiagnostic {
     SourceDiagnostic::error(Span::detached(), message).with_hints(hints.iter().map(|h| EcoString::from(*h)))
 }
 
@@ -213,8 +210,8 @@ pub fn error(message: impl Into<EcoString>, hints: &[&str]) -> SourceDiagnostic 
 mod tests {
     use super::*;
 
-    fn at(text: &str, range: Range<usize>) -> Located {
-        let mut d = Located {
+    fn at(text: &str, range: Range<usize>) -> Message {
+        let mut d = Message {
             severity: "error",
             message: String::new(),
             file: None,

@@ -1,12 +1,10 @@
 //! Typesetting: our typst `World` and the data files it serves, the bundled
-//! fonts and templates, the compile loop, the diagnostics printer, and PDF
-//! export.
+//! fonts and templates, the compile loop, and the diagnostics printer.
 
 pub mod compile;
 pub mod data;
 pub mod diag;
 pub mod fonts;
-pub mod pdf;
 pub mod templates;
 pub mod world;
 

@@ -1,8 +1,6 @@
 //! Many reports in one command, and watching one report.
 
-use std::io::BufRead;
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::Duration;
 
 use crate::support::*;
@@ -52,77 +50,6 @@ fn patterns_and_lists_of_reports() {
     let output = baogao(&["build", &format!("{}/nothing*", tmp.path().display())]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("matches no report folder"));
-}
-
-/// A running `baogao watch`, its stdout as lines.
-struct Watch {
-    child: std::process::Child,
-    lines: mpsc::Receiver<String>,
-}
-
-impl Watch {
-    fn start(dir: &std::path::Path, options: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_baogao"))
-            .args(["watch", dir.to_str().unwrap()])
-            .args(options)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        Self { child, lines }
-    }
-
-    /// The next line saying how a build ended.
-    fn next_build(&self) -> String {
-        loop {
-            let line = self.expect("");
-            if ends_build(&line) {
-                return line;
-            }
-        }
-    }
-
-    /// Whether no build ends within `wait`.
-    fn quiet_for(&self, wait: Duration) -> bool {
-        let end = std::time::Instant::now() + wait;
-        while let Some(left) = end.checked_duration_since(std::time::Instant::now()) {
-            match self.lines.recv_timeout(left) {
-                Ok(line) if ends_build(&line) => return false,
-                Ok(_) => continue,
-                Err(_) => return true,
-            }
-        }
-        true
-    }
-
-    /// The next line starting with `prefix`, within 20 s (a hang guard).
-    fn expect(&self, prefix: &str) -> String {
-        loop {
-            match self.lines.recv_timeout(Duration::from_secs(20)) {
-                Ok(line) if line.starts_with(prefix) => return line,
-                Ok(_) => continue,
-                Err(_) => panic!("no `{prefix}` line from baogao watch within 20 s"),
-            }
-        }
-    }
-}
-
-/// Whether a line of `baogao watch` says how a build ended.
-fn ends_build(line: &str) -> bool {
-    line.starts_with("wrote") || line.starts_with("build failed")
-}
-
-impl Drop for Watch {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
 }
 
 #[test]

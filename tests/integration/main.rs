@@ -6,6 +6,7 @@ mod batch;
 mod errors;
 mod faults;
 mod fonts;
+mod formats;
 mod fuzzed;
 mod hostile;
 mod properties;

@@ -1,8 +1,11 @@
 //! Helpers for the integration tests: run the real `baogao` binary on a copy
 //! of a fixture, and read PDFs back with independent tools (poppler, qpdf).
 
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -276,4 +279,75 @@ pub fn ink_box(pdf: &Path, page: u32, area: (f64, f64, f64, f64)) -> Option<Opti
     }
     let mm = |p: usize| p as f64 * 25.4 / DPI;
     Some((x0 != usize::MAX).then(|| (mm(x0), mm(y0), mm(x1), mm(y1))))
+}
+
+/// A running `baogao watch`, its stdout as lines.
+pub struct Watch {
+    pub child: std::process::Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Watch {
+    pub fn start(dir: &std::path::Path, options: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_baogao"))
+            .args(["watch", dir.to_str().unwrap()])
+            .args(options)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        Self { child, lines }
+    }
+
+    /// The next line saying how a build ended.
+    pub fn next_build(&self) -> String {
+        loop {
+            let line = self.expect("");
+            if ends_build(&line) {
+                return line;
+            }
+        }
+    }
+
+    /// Whether no build ends within `wait`.
+    pub fn quiet_for(&self, wait: Duration) -> bool {
+        let end = std::time::Instant::now() + wait;
+        while let Some(left) = end.checked_duration_since(std::time::Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) if ends_build(&line) => return false,
+                Ok(_) => continue,
+                Err(_) => return true,
+            }
+        }
+        true
+    }
+
+    /// The next line starting with `prefix`, within 20 s (a hang guard).
+    pub fn expect(&self, prefix: &str) -> String {
+        loop {
+            match self.lines.recv_timeout(Duration::from_secs(20)) {
+                Ok(line) if line.starts_with(prefix) => return line,
+                Ok(_) => continue,
+                Err(_) => panic!("no `{prefix}` line from baogao watch within 20 s"),
+            }
+        }
+    }
+}
+
+/// Whether a line of `baogao watch` says how a build ended.
+fn ends_build(line: &str) -> bool {
+    line.starts_with("wrote") || line.starts_with("build failed")
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
 }

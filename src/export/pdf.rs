@@ -1,0 +1,126 @@
+//! PDF: typst-pdf's export under the standards the report claims.
+
+use typst::diag::{SourceDiagnostic, SourceResult};
+use typst::foundations::{Datetime, Smart};
+use typst::syntax::Span;
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::report::document::Meta;
+
+/// The standards a PDF claims unless the report or `--standard` says
+/// otherwise: archival (PDF/A-2a) and accessible (PDF/UA-1).
+pub const DEFAULT_STANDARD: &str = "a-2a,ua-1";
+
+/// The standards `--standard` and `standard:` name, besides `none`, by
+/// the names they take there.
+const STANDARDS: [(&str, PdfStandard); 12] = [
+    ("a-1b", PdfStandard::A_1b),
+    ("a-1a", PdfStandard::A_1a),
+    ("a-2b", PdfStandard::A_2b),
+    ("a-2u", PdfStandard::A_2u),
+    ("a-2a", PdfStandard::A_2a),
+    ("a-3b", PdfStandard::A_3b),
+    ("a-3u", PdfStandard::A_3u),
+    ("a-3a", PdfStandard::A_3a),
+    ("a-4", PdfStandard::A_4),
+    ("a-4f", PdfStandard::A_4f),
+    ("a-4e", PdfStandard::A_4e),
+    ("ua-1", PdfStandard::Ua_1),
+];
+
+/// The names of [`STANDARDS`], for messages.
+pub fn standard_names() -> impl Iterator<Item = &'static str> {
+    STANDARDS.iter().map(|(name, _)| *name)
+}
+
+/// A list of standards as written (`a-2a,ua-1`, `a-3b`, `none`), checked
+/// against each other by typst.
+#[derive(Debug, Clone)]
+pub struct Standards {
+    list: Vec<PdfStandard>,
+}
+
+impl Standards {
+    /// Parses `text`; the error says what is wrong and what is allowed.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if text == "none" {
+            return Ok(Self { list: Vec::new() });
+        }
+        let list = text
+            .split(',')
+            .map(|name| {
+                let name = name.trim();
+                let found = STANDARDS.iter().find(|(n, _)| *n == name);
+                found.map(|(_, standard)| *standard).ok_or_else(|| format!("`{name}` is not a standard baogao knows"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        PdfStandards::new(&list).map_err(|e| format!("`{text}` cannot be combined: {}", e.message()))?;
+        Ok(Self { list })
+    }
+
+    /// Whether files may be attached: PDF/A-3 and PDF/A-4f are made for
+    /// it, plain PDF and PDF/UA allow it, PDF/A-1, -2, -4 and -4e do not.
+    pub fn allows_attachments(&self) -> bool {
+        self.list.iter().all(|s| {
+            matches!(
+                s,
+                PdfStandard::A_3b | PdfStandard::A_3u | PdfStandard::A_3a | PdfStandard::A_4f | PdfStandard::Ua_1
+            )
+        })
+    }
+
+    /// Whether attaching the sources is part of the standard (PDF/A-3, -4f).
+    pub fn wants_sources(&self) -> bool {
+        self.list
+            .iter()
+            .any(|s| matches!(s, PdfStandard::A_3b | PdfStandard::A_3u | PdfStandard::A_3a | PdfStandard::A_4f))
+    }
+}
+
+/// Exports `document` under `standards`. The identifier derives from the
+/// title and the timestamp from the report's date, so the same report gives
+/// the same bytes.
+pub fn export(document: &PagedDocument, meta: &Meta, standards: &Standards) -> SourceResult<Vec<u8>> {
+    let standards = PdfStandards::new(&standards.list)
+        .map_err(|e| ecow::eco_vec![SourceDiagnostic::error(Span::detached(), e.message().clone())])?;
+    let timestamp = meta
+        .created
+        .and_then(|c| Datetime::from_ymd_hms(c.year, c.month, c.day, c.hour, c.minute, c.second))
+        .map(Timestamp::new_utc);
+    let options = PdfOptions {
+        ident: Smart::Custom(format!("baogao:{}", meta.title)),
+        creator: Smart::Custom(Some(format!("baogao {}", env!("CARGO_PKG_VERSION")))),
+        timestamp,
+        standards,
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(document, &options).map_err(|errors| errors.into_iter().map(with_font_hint).collect())
+}
+
+/// A glyph no font has is an error under PDF/A; say how to supply the font.
+fn with_font_hint(error: SourceDiagnostic) -> SourceDiagnostic {
+    if error.message.contains("could not be displayed") {
+        error.with_hint(
+            "no bundled font has this character: pass `--font-path DIR` with a font that has it \
+             (or `--system-fonts`)",
+        )
+    } else {
+        error
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standards_by_name() {
+        assert_eq!(Standards::parse(" a-3a , ua-1 ").unwrap().list, [PdfStandard::A_3a, PdfStandard::Ua_1]);
+        assert!(Standards::parse("none").unwrap().list.is_empty());
+        assert!(Standards::parse("a-5").unwrap_err().contains("`a-5` is not a standard"));
+        assert!(Standards::parse("a-1b,a-2b").unwrap_err().contains("cannot be combined"));
+        assert_eq!(standard_names().count(), STANDARDS.len());
+    }
+}

@@ -1,0 +1,253 @@
+//! Resolving the model into the [`Document`] the templates receive:
+//! metric references replaced by their printed values, tables loaded,
+//! charts drawn up, every problem gathered with its place.
+
+use std::sync::Arc;
+
+use super::chart::{self, Chart};
+use super::dates::Date;
+use super::document::{Appendix, Document, Meta, Section, SectionJson};
+use super::folder::Folder;
+use super::metrics::{Callout, Metrics, Reads};
+use super::model::{self, Paper, TableSpec};
+use super::problem::{Problem, SourceText};
+use super::source::{REPORT_FILE, read_limited};
+use super::table;
+use super::text::{self, Paragraph, TextError};
+
+/// The sections the last load of a folder resolved, for its next load (a
+/// watch's). A section whose entry in report.yaml is as it was, and whose
+/// metrics are, is taken from here as it was. A one-figure save of the
+/// sample at ten times its length changes 10 of its 80 sections, and
+/// resolving and serialising the other 70 again was half of loading it.
+#[derive(Default)]
+pub struct Kept {
+    /// The model they were resolved from: report.yaml's memoized parse,
+    /// the same `Arc` while the text is the same. Held here, so no other
+    /// model can take its address.
+    pub(super) report: Option<Arc<model::Report>>,
+    /// By index; `None` for a section that had problems or read all metrics.
+    pub(super) sections: Vec<Option<Arc<KeptSection>>>,
+}
+
+pub struct KeptSection {
+    reads: Reads,
+    pub(super) json: Arc<SectionJson>,
+}
+
+impl Kept {
+    /// The sections kept from `report`, if they were resolved from it.
+    pub(super) fn sections_of(&self, report: &Arc<model::Report>) -> &[Option<Arc<KeptSection>>] {
+        let same_model = self.report.as_ref().is_some_and(|r| Arc::ptr_eq(r, report));
+        if same_model { &self.sections } else { &[] }
+    }
+}
+
+/// Resolves the model into a document, gathering problems as it goes.
+pub struct Resolve<'a> {
+    pub folder: &'a Folder,
+    pub metrics: &'a Metrics,
+    pub src: SourceText<'a>,
+    pub problems: Vec<Problem>,
+    /// Files read so far.
+    pub sources: Vec<String>,
+    /// Table rows the report may still typeset.
+    pub row_limit: table::RowLimit,
+    /// The last load's sections of the same model (see [`Kept`]).
+    pub kept: &'a [Option<Arc<KeptSection>>],
+    /// The sections to keep for the next load, so far.
+    pub keep: Vec<Option<Arc<KeptSection>>>,
+}
+
+/// How deep parts nest: sections (一、) and their subsections (（一）).
+const DEPTH: usize = 2;
+
+impl Resolve<'_> {
+    pub fn document(&mut self, r: &model::Report) -> Document {
+        let meta = self.meta(r);
+        Document {
+            meta,
+            summary: self.text(r.summary.as_deref()),
+            sections: r.sections.iter().enumerate().map(|(i, s)| self.kept_section(i, s)).collect(),
+            appendix: r.appendix.iter().map(|a| self.appendix(a)).collect(),
+            attachments: Vec::new(),
+        }
+    }
+
+    fn meta(&mut self, r: &model::Report) -> Meta {
+        let (lang, region) = split_language(r.language.as_deref().unwrap_or("zh-CN"));
+        Meta {
+            title: r.title.clone(),
+            subtitle: r.subtitle.clone(),
+            author: r.author.clone(),
+            date: r.date.as_deref().and_then(|d| self.date("date", d)),
+            keywords: r.keywords.clone(),
+            lang,
+            region,
+            paper: paper_name(r.paper.unwrap_or(Paper::A4)),
+            created: None,
+            duplex: r.duplex,
+            doc_number: r.doc_number.clone(),
+            issuer_mark: r.issuer_mark.clone(),
+            addressee: r.addressee.clone(),
+            cc: r.cc.clone(),
+            printed_by: r.printed_by.clone(),
+            printed_date: r.printed_date.as_deref().and_then(|d| self.date("printed_date", d)),
+            issue: r.issue.clone(),
+        }
+    }
+
+    fn date(&mut self, key: &str, text: &str) -> Option<Date> {
+        let parsed = Date::parse(text);
+        if parsed.is_none() {
+            self.problems.push(
+                self.src
+                    .problem_at(text, format!("`{key}: {text}` is not a date"))
+                    .hint(format!("write it as YYYY-MM-DD, e.g. `{key}: 2022-01-25`")),
+            );
+        }
+        parsed
+    }
+
+    /// Section `i`, from the last load if its metrics are as they were then.
+    fn kept_section(&mut self, i: usize, s: &model::Section) -> Arc<SectionJson> {
+        if let Some(Some(kept)) = self.kept.get(i)
+            && self.metrics.unchanged(&kept.reads)
+        {
+            self.keep.push(Some(kept.clone()));
+            return kept.json.clone();
+        }
+        let problems = self.problems.len();
+        let metrics = self.metrics;
+        let (section, reads) = metrics.traced(|| self.section(s, 1));
+        let json = Arc::new(SectionJson::of(&section));
+        let keep = reads.filter(|_| self.problems.len() == problems);
+        self.keep.push(keep.map(|reads| Arc::new(KeptSection { reads, json: json.clone() })));
+        json
+    }
+
+    /// A part at `depth` (a section is 1), with its subsections.
+    fn section(&mut self, s: &model::Section, depth: usize) -> Section {
+        if depth == DEPTH
+            && let Some(deeper) = s.subsections.first()
+        {
+            let message = format!("`{}` has subsections of its own, but parts go {DEPTH} levels deep", s.title);
+            let problem = self.src.problem_at(&deeper.title, message);
+            self.problems.push(
+                problem.hint("sections (一、) hold subsections (（一）), which hold text: write these as paragraphs"),
+            );
+        }
+        Section {
+            title: s.title.clone(),
+            highlights: self.callouts(&s.highlights),
+            body: self.text(s.body.as_deref()),
+            subsections: s
+                .subsections
+                .iter()
+                .take_while(|_| depth < DEPTH)
+                .map(|sub| self.section(sub, depth + 1))
+                .collect(),
+            chart: self.chart(s.chart.as_ref()),
+        }
+    }
+
+    fn appendix(&mut self, a: &model::AppendixEntry) -> Appendix {
+        if a.table.is_some() && a.body.is_some() {
+            self.problems.push(
+                self.src
+                    .problem_at(&a.title, format!("appendix `{}` has both `table` and `body`", a.title))
+                    .hint("an appendix entry holds one of them: split it into two entries"),
+            );
+        }
+        Appendix {
+            title: a.title.clone(),
+            note: self.text(a.note.as_deref()),
+            body: self.text(a.body.as_deref()),
+            table: a.table.as_ref().and_then(|t| self.table(&a.title, t)),
+            chart: self.chart(a.chart.as_ref()),
+        }
+    }
+
+    fn chart(&mut self, spec: Option<&model::ChartSpec>) -> Option<Chart> {
+        chart::of_metrics(self.metrics, spec?).map_err(|e| self.problems.push(self.located(e))).ok()
+    }
+
+    fn table(&mut self, title: &str, spec: &TableSpec) -> Option<table::Table> {
+        let result = match (&spec.metrics, &spec.columns, &spec.rows, &spec.csv) {
+            (Some(selection), None, None, None) => table::of_metrics(self.metrics, selection)
+                .map_err(|e| self.located(e))
+                .and_then(|t| self.within_row_limit(title, t)),
+            (None, Some(columns), Some(rows), None) => table::of_rows(columns, rows, self.metrics)
+                .map_err(|e| self.located(e))
+                .and_then(|t| self.within_row_limit(title, t)),
+            (None, None, None, Some(csv)) => self.csv_table(csv),
+            _ => Err(self
+                .src
+                .problem_at(title, format!("the table of appendix entry `{title}` is not one of the three kinds"))
+                .hint("write `metrics: all` (or a list, or `{group: …}`), or `columns:` with `rows:`, or `csv: tables/x.csv`")),
+        };
+        result.map_err(|p| self.problems.push(p)).ok()
+    }
+
+    fn csv_table(&mut self, csv: &str) -> Result<table::Table, Problem> {
+        self.sources.push(csv.to_string());
+        let bytes = read_limited(self.folder, csv).map_err(|p| Problem {
+            file: REPORT_FILE.into(),
+            range: self.src.find(csv),
+            ..p
+        })?;
+        table::of_csv(csv, &bytes, self.metrics, &mut self.row_limit)
+    }
+
+    /// The table, if the report's tables stay within the row limit with it.
+    fn within_row_limit(&mut self, title: &str, t: table::Table) -> Result<table::Table, Problem> {
+        self.row_limit.take(t.rows.len(), self.src.problem_at(title, String::new()))?;
+        Ok(t)
+    }
+
+    fn text(&mut self, text: Option<&str>) -> Vec<Paragraph> {
+        let Some(text) = text else { return Vec::new() };
+        text::parse(text, self.metrics).map_err(|e| self.problems.push(self.located(e))).unwrap_or_default()
+    }
+
+    fn callouts(&mut self, ids: &[String]) -> Vec<Callout> {
+        ids.iter()
+            .filter_map(|id| self.metrics.callout(id).map_err(|e| self.problems.push(self.located(e))).ok())
+            .collect()
+    }
+
+    /// A text error, placed where its snippet stands in report.yaml.
+    fn located(&self, e: TextError) -> Problem {
+        Problem { hints: e.hints, ..self.src.problem_at(&e.snippet, e.message) }
+    }
+}
+
+/// `zh-Hans-CN` → (`zh`, `CN`).
+fn split_language(tag: &str) -> (String, Option<String>) {
+    let mut parts = tag.split(['-', '_']);
+    let lang = parts.next().unwrap_or("zh").to_ascii_lowercase();
+    let region = parts.find(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_alphabetic()));
+    (lang, region.map(|r| r.to_ascii_uppercase()))
+}
+
+fn paper_name(paper: Paper) -> &'static str {
+    match paper {
+        Paper::A4 => "a4",
+        Paper::A5 => "a5",
+        Paper::B5 => "iso-b5",
+        Paper::A3 => "a3",
+        Paper::UsLetter => "us-letter",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages() {
+        assert_eq!(split_language("zh-CN"), ("zh".into(), Some("CN".into())));
+        assert_eq!(split_language("zh-Hans-CN"), ("zh".into(), Some("CN".into())));
+        assert_eq!(split_language("en"), ("en".into(), None));
+    }
+}
