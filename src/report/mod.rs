@@ -24,6 +24,7 @@ pub mod source;
 pub mod table;
 pub mod template;
 pub mod text;
+pub mod workbook;
 pub mod yaml;
 
 pub use chars::locate_chars;

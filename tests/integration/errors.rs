@@ -191,6 +191,18 @@ case!(
     "--font-path"
 );
 case!(
+    parts_three_levels_deep,
+    |d| edit(
+        d,
+        "report.yaml",
+        "        body: 稀有字:埒、𬌗、𠮷。\n",
+        "        body: 稀有字:埒、𬌗、𠮷。\n        subsections:\n          - title: 第三级\n"
+    ),
+    "`招商引资` has subsections of its own, but parts go 2 levels deep",
+    "report.yaml:19:",
+    "write these as paragraphs"
+);
+case!(
     template_error,
     |d| {
         std::fs::write(d.join("mine.typ"), "#let data = json(\"/_data/report.json\")\n#data.meta.titel\n").unwrap();

@@ -13,6 +13,7 @@ mod properties;
 mod safety;
 mod sample;
 mod scale;
+mod structure;
 mod support;
 mod templates;
 mod yearly;

@@ -88,3 +88,40 @@ fn last_years_report_gives_the_changes() {
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("metric `loans` is in 万元 this year but in 元 last year"), "{stderr}");
 }
+
+#[test]
+fn a_hostile_last_years_report_meets_this_years_limits() {
+    // Last year's folder is the one place a build reads outside its own:
+    // its report.yaml and metrics get the same limits (no aliases, no deep
+    // nesting, no huge file) as this year's, at once, not after minutes.
+    let tmp = tempfile::tempdir().unwrap();
+    let last = tmp.path().join("last");
+    std::fs::create_dir(&last).unwrap();
+    let this = tmp.path().join("this");
+    copy_recursive(&root().join("tests/fixtures/minimal"), &this);
+    prepend_keys(&this, "previous_report: ../last\n");
+    let laughs: String =
+        (1..9).map(|i| format!("l{i}: &l{i} [*l{}, *l{}, *l{}, *l{}]\n", i - 1, i - 1, i - 1, i - 1)).collect();
+    let cases = [
+        ("report.yaml", format!("title: x\nmetrics: m.yaml\nl0: &l0 [ha]\n{laughs}"), "aliases"),
+        (
+            "report.yaml",
+            format!("title: x\nmetrics: m.yaml\nsections: {}{}\n", "[".repeat(200), "]".repeat(200)),
+            "nests",
+        ),
+        ("metrics.yaml", format!("a: &a {{label: x, value: 1}}\nb: *a\n"), "aliases"),
+        ("metrics.yaml", format!("a: {{label: \"{}\", value: 1}}\n", "x".repeat(17 << 20)), "at most 16 MB"),
+    ];
+    for (file, text, expected) in cases {
+        let _ = std::fs::remove_file(last.join("report.yaml"));
+        std::fs::write(last.join("metrics.yaml"), "visits: {label: 走访, value: 300, unit: 家次}\n").unwrap();
+        std::fs::write(last.join(file), &text).unwrap();
+        let out = tmp.path().join("y.pdf");
+        let output = baogao_within(&["build", this.to_str().unwrap(), "-o", out.to_str().unwrap()], 20);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{file} ({expected}): {stderr}");
+        assert!(stderr.contains("last year") && stderr.contains(expected), "{file} ({expected}): {stderr}");
+        assert!(stderr.contains("report.yaml:1:"), "not placed at `previous_report:`: {stderr}");
+        assert!(!out.exists());
+    }
+}
