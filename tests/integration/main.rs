@@ -13,6 +13,7 @@ mod properties;
 mod safety;
 mod sample;
 mod scale;
+mod stock_typst;
 mod structure;
 mod support;
 mod templates;

@@ -351,3 +351,37 @@ impl Drop for Watch {
         let _ = self.child.kill();
     }
 }
+
+/// A PNG's pixels in grey (0-255), with its width and height.
+pub fn grey_png(path: &Path) -> (u32, u32, Vec<u8>) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    assert_eq!(info.bit_depth, png::BitDepth::Eight, "{}", path.display());
+    let grey = buf[..info.buffer_size()]
+        .chunks(channels)
+        .map(|px| match channels {
+            1 | 2 => px[0],
+            _ => {
+                // Over white where transparent, as a viewer shows it.
+                let alpha = if channels == 4 { f64::from(px[3]) / 255.0 } else { 1.0 };
+                let y = 0.299 * f64::from(px[0]) + 0.587 * f64::from(px[1]) + 0.114 * f64::from(px[2]);
+                (y * alpha + 255.0 * (1.0 - alpha)).round() as u8
+            }
+        })
+        .collect();
+    (info.width, info.height, grey)
+}
+
+/// The share of pixels whose grey differs by more than a quarter.
+pub fn differing(a: &(u32, u32, Vec<u8>), b: &(u32, u32, Vec<u8>)) -> f64 {
+    let (w, h) = (a.0.min(b.0) as usize, a.1.min(b.1) as usize);
+    let (wa, wb) = (a.0 as usize, b.0 as usize);
+    let count = (0..h)
+        .flat_map(|y| (0..w).map(move |x| (y, x)))
+        .filter(|&(y, x)| a.2[y * wa + x].abs_diff(b.2[y * wb + x]) > 64)
+        .count();
+    count as f64 / (w * h) as f64
+}

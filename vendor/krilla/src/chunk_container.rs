@@ -1,4 +1,4 @@
-use pdf_writer::{Chunk, Finish, Name, Pdf, Ref, Settings, Str, TextStr};
+use pdf_writer::{Chunk, Finish, Name, Pdf, Ref, Str, TextStr};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 use xmp_writer::{RenditionClass, XmpWriter};
@@ -11,34 +11,6 @@ use crate::serialize::SerializeContext;
 use crate::util::{stable_hash_base64, Deferred};
 
 type DChunk = Deferred<Chunk>;
-
-/// baogao: the new number of each reference, by its old one. The old ones
-/// are numbered from 1 up (`SerializeContext::new_ref`), so a vector indexed
-/// by them holds the map, and looking up each of the tens of thousands of
-/// references a report's chunks hold costs an index instead of a SipHash.
-#[derive(Default)]
-struct Remapper(Vec<Option<Ref>>);
-
-impl Remapper {
-    fn insert(&mut self, old: Ref, new: Ref) {
-        let i = usize::try_from(old.get()).expect("references are positive");
-        if self.0.len() <= i {
-            self.0.resize(i + 1, None);
-        }
-        let existing = self.0[i].replace(new);
-        debug_assert!(existing.is_none());
-    }
-}
-
-impl std::ops::Index<&Ref> for Remapper {
-    type Output = Ref;
-
-    fn index(&self, old: &Ref) -> &Ref {
-        let i = usize::try_from(old.get()).ok();
-        i.and_then(|i| self.0.get(i)?.as_ref())
-            .expect("every chunk's references are numbered")
-    }
-}
 
 /// Collects all chunks that we create while building
 /// the PDF and then writes them out in an orderly manner.
@@ -127,13 +99,10 @@ impl ChunkContainer {
 
     pub(crate) fn finish(self, sc: &mut SerializeContext) -> KrillaResult<Pdf> {
         let mut remapped_ref = Ref::new(1);
-        let mut remapper = Remapper::default();
+        let mut remapper = HashMap::new();
 
         // Allows us to estimate the capacity we will need for the new PDF.
         let mut chunks_byte_len = 0;
-        // baogao: the chunks in the order they are written, for renumbering
-        // them side by side (see `renumber_all`).
-        let mut chunks = Vec::new();
 
         // This traverses the chunks in the order that we will write them to the PDF and assigns new
         // references as we go. This gives us the advantage that the PDF will be numbered with
@@ -144,10 +113,10 @@ impl ChunkContainer {
         // It also allows us to estimate the capacity we will need for the new PDF.
         self.visit(sc, &mut |chunk| {
             for object_ref in chunk.refs() {
-                remapper.insert(object_ref, remapped_ref.bump());
+                let existing = remapper.insert(object_ref, remapped_ref.bump());
+                debug_assert!(existing.is_none());
             }
             chunks_byte_len += chunk.len();
-            chunks.push(chunk);
         })?;
 
         // Chunk length is not an exact number because the length might change as we renumber,
@@ -168,7 +137,9 @@ impl ChunkContainer {
         }
 
         // Write the chunks in all the fields.
-        renumber_all(&mut pdf, &chunks, &remapper, sc.chunk_settings());
+        self.visit(sc, &mut |chunk| {
+            chunk.renumber_into(&mut pdf, |old| remapper[&old]);
+        })?;
 
         let missing_title = self.metadata.as_ref().is_none_or(|m| m.title.is_none());
 
@@ -383,49 +354,13 @@ pub(crate) struct EmbeddedPdfChunk {
     pub(crate) new_chunk: OnceLock<Chunk>,
 }
 
-/// baogao: writes the chunks into `pdf` with their references renumbered.
-/// Each chunk is renumbered on its own (on rayon's threads) and the results
-/// are appended in order, which gives the bytes renumbering them one after
-/// the other into `pdf` does: renumbering is most of
-/// `ChunkContainer::finish`, which ran on one core while the other waited.
-#[cfg(feature = "rayon")]
-fn renumber_all(pdf: &mut Pdf, chunks: &[&Chunk], remapper: &Remapper, settings: Settings) {
-    use rayon::prelude::*;
-    let renumbered: Vec<Chunk> = chunks
-        .par_iter()
-        .map(|chunk| {
-            let mut out = Chunk::with_settings_and_capacity(settings, chunk.len());
-            chunk.renumber_into(&mut out, |old| remapper[&old]);
-            out
-        })
-        .collect();
-    for chunk in &renumbered {
-        pdf.extend(chunk);
-    }
-}
-
-#[cfg(not(feature = "rayon"))]
-fn renumber_all(pdf: &mut Pdf, chunks: &[&Chunk], remapper: &Remapper, _: Settings) {
-    for chunk in chunks {
-        chunk.renumber_into(pdf, |old| remapper[&old]);
-    }
-}
-
 /// Visits all chunks in a type.
 trait Visit {
-    fn visit<'a>(
-        &'a self,
-        sc: &mut SerializeContext,
-        f: &mut impl FnMut(&'a Chunk),
-    ) -> KrillaResult<()>;
+    fn visit(&self, sc: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()>;
 }
 
 impl Visit for EmbeddedPdfChunk {
-    fn visit<'a>(
-        &'a self,
-        sc: &mut SerializeContext,
-        f: &mut impl FnMut(&'a Chunk),
-    ) -> KrillaResult<()> {
+    fn visit(&self, sc: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()> {
         // Now, we have a chunk that contains everything we need to fully embed the PDF, including
         // the pages we wanted to extract into, as well as all their dependencies. The
         // problem is: during the document creation, we already assigned references to the
@@ -451,11 +386,7 @@ impl Visit for EmbeddedPdfChunk {
 }
 
 impl Visit for ChunkContainer {
-    fn visit<'a>(
-        &'a self,
-        sc: &mut SerializeContext,
-        f: &mut impl FnMut(&'a Chunk),
-    ) -> KrillaResult<()> {
+    fn visit(&self, sc: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()> {
         self.non_stream.visit(sc, f)?;
         self.mixed.visit(sc, f)?;
         self.streams.visit(sc, f)?;
@@ -464,11 +395,7 @@ impl Visit for ChunkContainer {
 }
 
 impl Visit for StreamChunks {
-    fn visit<'a>(
-        &'a self,
-        sc: &mut SerializeContext,
-        f: &mut impl FnMut(&'a Chunk),
-    ) -> KrillaResult<()> {
+    fn visit(&self, sc: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()> {
         self.fonts.visit(sc, f)?;
         self.shading_functions.visit(sc, f)?;
         self.patterns.visit(sc, f)?;
@@ -483,11 +410,7 @@ impl Visit for StreamChunks {
 }
 
 impl Visit for MixedChunks {
-    fn visit<'a>(
-        &'a self,
-        sc: &mut SerializeContext,
-        f: &mut impl FnMut(&'a Chunk),
-    ) -> KrillaResult<()> {
+    fn visit(&self, sc: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()> {
         self.embedded_pdfs.visit(sc, f)?;
 
         Ok(())
@@ -495,11 +418,7 @@ impl Visit for MixedChunks {
 }
 
 impl Visit for NonStreamChunks {
-    fn visit<'a>(
-        &'a self,
-        sc: &mut SerializeContext,
-        f: &mut impl FnMut(&'a Chunk),
-    ) -> KrillaResult<()> {
+    fn visit(&self, sc: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()> {
         self.page_tree.visit(sc, f)?;
         self.outline.visit(sc, f)?;
         self.page_label_tree.visit(sc, f)?;
@@ -524,22 +443,14 @@ impl Visit for NonStreamChunks {
 }
 
 impl Visit for Chunk {
-    fn visit<'a>(
-        &'a self,
-        _: &mut SerializeContext,
-        f: &mut impl FnMut(&'a Chunk),
-    ) -> KrillaResult<()> {
+    fn visit(&self, _: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()> {
         f(self);
         Ok(())
     }
 }
 
 impl Visit for Option<Chunk> {
-    fn visit<'a>(
-        &'a self,
-        sc: &mut SerializeContext,
-        f: &mut impl FnMut(&'a Chunk),
-    ) -> KrillaResult<()> {
+    fn visit(&self, sc: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()> {
         if let Some(chunk) = self {
             chunk.visit(sc, f)?;
         }
@@ -548,11 +459,7 @@ impl Visit for Option<Chunk> {
 }
 
 impl Visit for Option<(Ref, Chunk)> {
-    fn visit<'a>(
-        &'a self,
-        sc: &mut SerializeContext,
-        f: &mut impl FnMut(&'a Chunk),
-    ) -> KrillaResult<()> {
+    fn visit(&self, sc: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()> {
         if let Some((_, chunk)) = self {
             chunk.visit(sc, f)?;
         }
@@ -561,31 +468,19 @@ impl Visit for Option<(Ref, Chunk)> {
 }
 
 impl<T: Visit + Send + Sync + 'static> Visit for Deferred<T> {
-    fn visit<'a>(
-        &'a self,
-        sc: &mut SerializeContext,
-        f: &mut impl FnMut(&'a Chunk),
-    ) -> KrillaResult<()> {
+    fn visit(&self, sc: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()> {
         self.wait().visit(sc, f)
     }
 }
 
 impl<T: Visit> Visit for KrillaResult<T> {
-    fn visit<'a>(
-        &'a self,
-        sc: &mut SerializeContext,
-        f: &mut impl FnMut(&'a Chunk),
-    ) -> KrillaResult<()> {
+    fn visit(&self, sc: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()> {
         self.as_ref().map_err(|e| e.clone())?.visit(sc, f)
     }
 }
 
 impl<T: Visit> Visit for Vec<T> {
-    fn visit<'a>(
-        &'a self,
-        sc: &mut SerializeContext,
-        f: &mut impl FnMut(&'a Chunk),
-    ) -> KrillaResult<()> {
+    fn visit(&self, sc: &mut SerializeContext, f: &mut impl FnMut(&Chunk)) -> KrillaResult<()> {
         for field in self {
             field.visit(sc, f)?;
         }

@@ -354,8 +354,6 @@ pub(crate) struct InternalPage {
     pub struct_parent: Option<i32>,
     pub bbox: Rect,
     pub annotations: Vec<Annotation>,
-    /// baogao: see `new`.
-    _content: std::sync::Arc<Vec<u8>>,
 }
 
 impl InternalPage {
@@ -374,20 +372,11 @@ impl InternalPage {
         let stream_ref = sc.new_ref();
         let serialize_settings = sc.serialize_settings().clone();
         let stream_resources = std::mem::take(&mut stream.resource_dictionary);
-        // baogao: the content is freed on this thread, which allocated it,
-        // when the page is serialized, and the chunk is allocated on the
-        // thread that compresses into it. glibc frees (and grows) a block in
-        // the heap it came from, under that heap's lock, so rayon's threads
-        // freeing the pages' content and growing their chunks made this one
-        // wait on its own heap while it drew the next pages.
-        let content = std::sync::Arc::new(std::mem::take(&mut stream.content));
-        let freed_here = content.clone();
-        let new_chunk = sc.chunk_maker();
+        let mut chunk = sc.new_chunk();
 
         let stream_chunk = Deferred::new(move || {
-            let mut chunk = new_chunk();
             let page_stream =
-                FilterStreamBuilder::new_from_content_stream(&content, &serialize_settings)
+                FilterStreamBuilder::new_from_content_stream(&stream.content, &serialize_settings)
                     .finish(&serialize_settings.clone());
 
             let mut stream = chunk.stream(stream_ref, page_stream.encoded_data());
@@ -406,7 +395,6 @@ impl InternalPage {
             annotations,
             page_settings,
             page_index,
-            _content: freed_here,
         }
     }
 

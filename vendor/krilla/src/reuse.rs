@@ -49,15 +49,7 @@ thread_local! {
     static REUSED: Cell<usize> = const { Cell::new(0) };
     /// The effects of the page being drawn for a record, if one is.
     static JOURNAL: RefCell<Option<Journal>> = const { RefCell::new(None) };
-    /// The buffers of the last recorder done with, emptied, for the next
-    /// page's: a page's glyphs take some 100 KB, which glibc maps afresh
-    /// (and the system zeroes) for every page when each recorder has its
-    /// own, and the buffers grow by copying.
-    static SPARE: RefCell<Option<Buffers>> = const { RefCell::new(None) };
 }
-
-/// A recorder's buffers: commands, glyphs, text.
-type Buffers = (Vec<Command>, Vec<KrillaGlyph>, String);
 
 /// Turns the reuse of unchanged pages on or off for exports on this thread
 /// (off by default). Worth it when the same document is exported again and
@@ -341,25 +333,12 @@ impl Recorder {
     pub(crate) fn new(page: u128) -> Self {
         let mut hasher = SipHasher13::new();
         page.hash(&mut hasher);
-        let (mut commands, mut glyphs, mut text) =
-            SPARE.with_borrow_mut(Option::take).unwrap_or_default();
-        commands.reserve(1024);
-        glyphs.reserve(4096);
-        text.reserve(4096);
         Self {
-            commands,
-            glyphs,
-            text,
+            commands: Vec::with_capacity(1024),
+            glyphs: Vec::with_capacity(4096),
+            text: String::with_capacity(4096),
             hasher,
         }
-    }
-
-    /// Leaves buffers to the next page's recorder (see `SPARE`).
-    pub(crate) fn recycle((mut commands, mut glyphs, mut text): Buffers) {
-        commands.clear();
-        glyphs.clear();
-        text.clear();
-        SPARE.with_borrow_mut(|spare| *spare = Some((commands, glyphs, text)));
     }
 
     /// Keeps a run of glyphs.

@@ -24,7 +24,7 @@ use crate::graphics::separation::SeparationColorSpace;
 use crate::interactive::destination::{NamedDestination, XyzDestination};
 use crate::interchange::embed::EmbeddedFile;
 use crate::interchange::outline::Outline;
-use crate::interchange::tagging::{AnnotationIdentifier, PageTagIdentifier, ParentTree, TagTree};
+use crate::interchange::tagging::{AnnotationIdentifier, PageTagIdentifier, TagTree};
 use crate::page::{InternalPage, PageLabel, PageLabelContainer};
 #[cfg(feature = "pdf")]
 use crate::pdf::{PdfDocument, PdfSerializerContext};
@@ -432,12 +432,6 @@ impl SerializeContext {
         Chunk::with_settings(self.chunk_settings)
     }
 
-    /// baogao: what makes a [`new_chunk`](Self::new_chunk) on another thread.
-    pub(crate) fn chunk_maker(&self) -> impl FnOnce() -> Chunk + Send + Sync + 'static {
-        let settings = self.chunk_settings;
-        move || Chunk::with_settings(settings)
-    }
-
     pub(crate) fn new_content(&self) -> Content {
         Content::with_settings(self.chunk_settings)
     }
@@ -446,6 +440,7 @@ impl SerializeContext {
         Pdf::with_settings_and_capacity(self.chunk_settings, capacity)
     }
 
+    #[cfg(feature = "pdf")]
     pub(crate) fn chunk_settings(&self) -> Settings {
         self.chunk_settings
     }
@@ -912,7 +907,7 @@ impl SerializeContext {
         let tag_tree = self.global_objects.tag_tree.take();
         let struct_parents = self.global_objects.struct_parents.take();
         if let Some(root) = &tag_tree {
-            let mut parent_tree_map = ParentTree::default();
+            let mut parent_tree_map = HashMap::new();
             let mut id_tree_map = BTreeMap::new();
             let struct_tree_root_ref = self.new_ref();
             let document_ref = root.serialize(
@@ -985,7 +980,7 @@ impl SerializeContext {
 
                             for mcid in 0..num_mcids {
                                 let rci = PageTagIdentifier::new(page_index, mcid);
-                                refs.item(parent_tree_map.get(rci).unwrap_or_else(|| {
+                                refs.item(parent_tree_map.get(&rci.into()).unwrap_or_else(|| {
                                     panic!(
                                         "page tag identifier {rci:?} doesn't appear in the tag tree"
                                     )

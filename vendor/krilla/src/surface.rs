@@ -157,9 +157,6 @@ impl<'a> Surface<'a> {
                 }
             }
         }
-        // The glyphs go on (into the page's record); the next recorder
-        // gets new room for its own.
-        Recorder::recycle((commands, Vec::new(), text));
         glyphs
     }
 
@@ -764,7 +761,6 @@ impl Surface<'_> {
             if let Some(stream) = reuse::apply(&record, self.sc, self.chunk_container) {
                 let num_mcids = record.num_mcids;
                 self.sc.reuse.reused(key, record);
-                Recorder::recycle((recorder.commands, recorder.glyphs, recorder.text));
                 return (self.finish_fn)(stream, num_mcids);
             }
         }

@@ -64,29 +64,11 @@ impl Font {
             },
         );
 
-        // baogao: whether every glyph is drawn from its outline (see
-        // `outlines_only`), asked once of the font's tables.
-        let font_ref = &font_ref_yoke.get().font_ref;
-        let outlines_only = font_info.can_be_cid_font()
-            && COLOR_AND_BITMAP_TABLES
-                .iter()
-                .all(|tag| font_ref.table_data(skrifa::Tag::new(tag)).is_none());
-
         Some(Font(Arc::new(Prehashed::new(Repr {
             font_data: data,
             font_ref_yoke,
             font_info,
-            outlines_only,
         }))))
-    }
-
-    /// baogao: whether the font is written as a CID font and holds no
-    /// color or bitmap glyphs, so that `should_outline` is true of every
-    /// glyph without asking the font's tables glyph by glyph (a twentieth of
-    /// a watch rebuild's export went to asking, for the same glyphs, at
-    /// every export).
-    pub(crate) fn outlines_only(&self) -> bool {
-        self.0.outlines_only
     }
 
     pub(crate) fn postscript_name(&self) -> Option<&str> {
@@ -254,16 +236,7 @@ struct Repr {
     font_info: Arc<FontInfo>,
     font_data: Data,
     font_ref_yoke: Yoke<FontRefYoke<'static>, Box<YokeData>>,
-    /// baogao: see `Font::outlines_only`.
-    outlines_only: bool,
 }
-
-/// baogao: the tables that hold a font's color and bitmap glyphs, which
-/// `should_outline` looks for: SVG, COLR, and the bitmap strikes of sbix,
-/// CBLC/CBDT and EBLC/EBDT.
-const COLOR_AND_BITMAP_TABLES: [&[u8; 4]; 7] = [
-    b"SVG ", b"COLR", b"sbix", b"CBLC", b"CBDT", b"EBLC", b"EBDT",
-];
 
 impl Hash for Repr {
     fn hash<H: Hasher>(&self, state: &mut H) {

@@ -116,7 +116,6 @@ impl FontContainer {
         }
     }
 
-    /// baogao: see `Document::reserve_glyphs`.
     /// baogao: the hash of the CID font's glyph texts (reuse.rs).
     pub(crate) fn cmap_hash(&self) -> u128 {
         self.cid_font.cmap_hash()
@@ -132,6 +131,7 @@ impl FontContainer {
         self.cid_font.set_codepoints(cid, text, location)
     }
 
+    /// baogao: see `Document::reserve_glyphs`.
     pub(crate) fn reserve_glyph(&mut self, glyph_id: GlyphId) {
         if should_outline(&self.font, glyph_id) {
             // The color only matters for Type3 glyphs.

@@ -128,7 +128,7 @@
 use std::cell::LazyCell;
 use std::cmp::PartialEq;
 use std::collections::btree_map::Entry;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write as _;
 
 use pdf_writer::types::{RoleMapOpts, StructRole, StructRole2};
@@ -495,37 +495,6 @@ impl AnnotationIdentifier {
     }
 }
 
-/// baogao: the structure element each marked content sequence of each page
-/// belongs to, by page and marked content id, from which the parent tree is
-/// written. A vector per page takes the place of a SipHash map of every
-/// sequence, which hashed each one twice (see BAOGAO.md, change 12). An
-/// annotation's parent is kept with the annotation itself.
-#[derive(Debug, Default)]
-pub(crate) struct ParentTree {
-    pages: Vec<Vec<Option<Ref>>>,
-}
-
-impl ParentTree {
-    /// Notes `parent` as the element of `pi`; false if `pi` has one already.
-    pub(crate) fn insert_content(&mut self, pi: PageTagIdentifier, parent: Ref) -> bool {
-        let mcid = usize::try_from(pi.mcid).expect("marked content ids are not negative");
-        if self.pages.len() <= pi.page_index {
-            self.pages.resize_with(pi.page_index + 1, Vec::new);
-        }
-        let page = &mut self.pages[pi.page_index];
-        if page.len() <= mcid {
-            page.resize(mcid + 1, None);
-        }
-        page[mcid].replace(parent).is_none()
-    }
-
-    /// The element `pi` belongs to.
-    pub(crate) fn get(&self, pi: PageTagIdentifier) -> Option<Ref> {
-        let mcid = usize::try_from(pi.mcid).ok()?;
-        *self.pages.get(pi.page_index)?.get(mcid)?
-    }
-}
-
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum IdentifierType {
     PageIdentifier(PageTagIdentifier),
@@ -731,7 +700,7 @@ impl Node {
     pub(crate) fn serialize(
         &self,
         sc: &mut SerializeContext,
-        parent_tree_map: &mut ParentTree,
+        parent_tree_map: &mut HashMap<IdentifierType, Ref>,
         id_tree: &mut BTreeMap<TagId, Ref>,
         parent: Ref,
         note_id: &mut u32,
@@ -806,7 +775,7 @@ impl TagGroup {
     pub(crate) fn serialize(
         &self,
         sc: &mut SerializeContext,
-        parent_tree_map: &mut ParentTree,
+        parent_tree_map: &mut HashMap<IdentifierType, Ref>,
         id_tree: &mut BTreeMap<TagId, Ref>,
         parent_ref: Ref,
         note_id: &mut u32,
@@ -1189,7 +1158,7 @@ impl TagTree {
         &self,
         sc: &mut SerializeContext,
         chunk_container: &mut ChunkContainer,
-        parent_tree_map: &mut ParentTree,
+        parent_tree_map: &mut HashMap<IdentifierType, Ref>,
         id_tree_map: &mut BTreeMap<TagId, Ref>,
         struct_tree_ref: Ref,
     ) -> KrillaResult<Ref> {
@@ -1254,7 +1223,7 @@ fn serialize_children(
     sc: &mut SerializeContext,
     parent_ref: Ref,
     children_refs: Vec<Reference>,
-    parent_tree_map: &mut ParentTree,
+    parent_tree_map: &mut HashMap<IdentifierType, Ref>,
     struct_elem: &mut StructElement,
 ) -> KrillaResult<()> {
     // We can define a /Pg element on the struct element. If a marked content reference
@@ -1284,9 +1253,11 @@ fn serialize_children(
                         struct_page_ref = Some(page_ref);
                     }
 
-                    if !parent_tree_map.insert_content(pi, parent_ref) {
+                    if parent_tree_map.contains_key(&pi.into()) {
                         panic!("the identifier {pi:?} appears twice in the tag tree");
                     }
+
+                    parent_tree_map.insert(pi.into(), parent_ref);
 
                     if struct_page_ref == Some(page_ref) {
                         struct_children.marked_content_id(pi.mcid);
@@ -1318,9 +1289,12 @@ fn serialize_children(
                         );
                     };
 
-                    if struct_parent.set(parent_ref).is_err() {
+                    if parent_tree_map.contains_key(&ai.into()) {
                         panic!("identifier {ai:?} appears twice in the tag tree");
                     }
+                    parent_tree_map.insert(ai.into(), *annotation_ref);
+
+                    struct_parent.set(parent_ref).expect("only one parent");
 
                     struct_children
                         .object_ref()

@@ -64,10 +64,6 @@ pub(crate) fn draw_color_glyph(
 }
 
 pub(crate) fn should_outline(font: &Font, glyph: GlyphId) -> bool {
-    // baogao: the answer for every glyph of most fonts, known once.
-    if font.outlines_only() {
-        return true;
-    }
     let has_svg = svg::has_svg_data(font, glyph);
     let has_colr = colr::has_colr_data(font, glyph);
     #[cfg(feature = "raster-images")]
