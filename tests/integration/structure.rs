@@ -131,7 +131,7 @@ fn the_files_of_src_import_each_other_one_way_and_stay_short() {
     for (module, text) in &files {
         let deps = depends.entry(module).or_default();
         for path in named_paths(module, text) {
-            let owner = (0..=path.len()).rev().find_map(|n| files.get_key_value(&path[..n].to_vec())).map(|(k, _)| k);
+            let owner = (0..=path.len()).rev().find_map(|n| files.get_key_value(&path[..n])).map(|(k, _)| k);
             if let Some(owner) = owner
                 && owner != module
                 && !owner.is_empty()

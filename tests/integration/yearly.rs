@@ -109,7 +109,7 @@ fn a_hostile_last_years_report_meets_this_years_limits() {
             format!("title: x\nmetrics: m.yaml\nsections: {}{}\n", "[".repeat(200), "]".repeat(200)),
             "nests",
         ),
-        ("metrics.yaml", format!("a: &a {{label: x, value: 1}}\nb: *a\n"), "aliases"),
+        ("metrics.yaml", "a: &a {label: x, value: 1}\nb: *a\n".to_string(), "aliases"),
         ("metrics.yaml", format!("a: {{label: \"{}\", value: 1}}\n", "x".repeat(17 << 20)), "at most 16 MB"),
     ];
     for (file, text, expected) in cases {
