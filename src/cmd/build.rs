@@ -37,15 +37,25 @@ pub fn run(args: &BuildArgs, format: MessageFormat) -> Result {
     }
     let fonts = font_store(&args.input);
     let formats = args.formats.formats();
+    let mut plan = Plan {
+        input: &args.input,
+        formats: &formats,
+        ppi: args.formats.ppi,
+        format,
+        output: args.output.as_deref(),
+        emit_typst: args.emit_typst.as_deref(),
+        timings: args.timings,
+    };
     if let [report] = reports.as_slice() {
-        let built = build_one(report, args, &formats, fonts, format)?;
+        let built = build_report(report, &plan, fonts)?;
         let (mb, secs) = (built.bytes as f64 / 1e6, start.elapsed().as_secs_f64());
         say!("wrote {} ({} pages, {mb:.1} MB) in {secs:.2} s", built.output.display(), built.pages);
         return Ok(());
     }
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
-    let each = Each { input: &args.input, formats: &formats, ppi: args.formats.ppi, format };
-    let results = build_many(&reports, jobs, &each, &fonts);
+    // The single-report options were refused above for several.
+    (plan.output, plan.emit_typst, plan.timings) = (None, None, false);
+    let results = build_many(&reports, jobs, &plan, &fonts);
     summarise(&reports, &results, start)
 }
 
@@ -53,34 +63,37 @@ fn usage(message: impl Into<String>, hint: &str) -> Failure {
     Failure::plain(Outcome::UsageError, message, &[hint])
 }
 
-/// Builds the one report named, with the single-report options (-o,
-/// --emit-typst, --timings).
-fn build_one(
-    report: &Path,
-    args: &BuildArgs,
-    formats: &[Format],
-    fonts: Arc<Fonts>,
+/// What a build of a report writes and prints: the formats, and for a
+/// single report the single-report options (-o, --emit-typst, --timings).
+struct Plan<'a> {
+    input: &'a InputArgs,
+    formats: &'a [Format],
+    ppi: u32,
     format: MessageFormat,
-) -> Result<Built> {
+    output: Option<&'a Path>,
+    emit_typst: Option<&'a Path>,
+    timings: bool,
+}
+
+/// Opens, loads, typesets and writes one report; prints its warnings.
+fn build_report(report: &Path, plan: &Plan, fonts: Arc<Fonts>) -> Result<Built> {
     let start = Instant::now();
     let mut session = Session::open(report, fonts)?;
-    let job = session.load(&args.input)?;
+    let job = session.load(plan.input)?;
     let loaded = start.elapsed();
-    if let Some(dir) = &args.emit_typst {
+    if let Some(dir) = plan.emit_typst {
         emit(&session, &job, dir)?;
     }
     let typeset = session.typeset(&job)?;
-    diag::emit(&typeset.warnings, format);
-    let exports = session.export(&job, &typeset, formats, args.formats.ppi)?;
-    let outputs = session.outputs(args.output.as_deref());
+    diag::emit(&typeset.warnings, plan.format);
+    let exports = session.export(&job, &typeset, plan.formats, plan.ppi)?;
+    let outputs = session.outputs(plan.output);
     let before_write = Instant::now();
     session.write(&outputs, &exports, Flush::BeforeReplacing)?;
-    if args.timings {
+    if plan.timings {
         say!("{}", session::timings(loaded, &typeset, &exports, before_write.elapsed()));
     }
-    let (first, artifact) = &exports.artifacts[0];
-    let output = outputs.first(*first, artifact);
-    Ok(Built { output, pages: typeset.pages.pages().len(), bytes: exports.len() })
+    Ok(Built { output: exports.first_file(&outputs), pages: typeset.pages.pages().len(), bytes: exports.bytes() })
 }
 
 /// Writes the Typst project and says how to compile it.
@@ -101,36 +114,17 @@ fn emit(session: &Session, job: &Job, dir: &Path) -> Result {
 /// How one report of many ended: its failure is printed already.
 type Ended = std::result::Result<Built, Outcome>;
 
-/// What each report of many is built with.
-struct Each<'a> {
-    input: &'a InputArgs,
-    formats: &'a [Format],
-    ppi: u32,
-    format: MessageFormat,
-}
-
-/// Opens, loads, typesets and writes one report of many; prints its
-/// warnings and errors as it ends, so that they stand with its report.
-fn build_each(report: &Path, each: &Each, fonts: Arc<Fonts>) -> Ended {
-    let build = || -> Result<Built> {
-        let mut session = Session::open(report, fonts)?;
-        let job = session.load(each.input)?;
-        let typeset = session.typeset(&job)?;
-        diag::emit(&typeset.warnings, each.format);
-        let exports = session.export(&job, &typeset, each.formats, each.ppi)?;
-        let outputs = session.outputs(None);
-        session.write(&outputs, &exports, Flush::BeforeReplacing)?;
-        let (first, artifact) = &exports.artifacts[0];
-        Ok(Built { output: outputs.first(*first, artifact), pages: typeset.pages.pages().len(), bytes: exports.len() })
-    };
-    build().map_err(|failure| {
-        diag::emit(&failure.messages, each.format);
+/// Builds one report of many; prints its warnings and errors as it ends,
+/// so that they stand with its report.
+fn build_each(report: &Path, plan: &Plan, fonts: Arc<Fonts>) -> Ended {
+    build_report(report, plan, fonts).map_err(|failure| {
+        diag::emit(&failure.messages, plan.format);
         failure.outcome
     })
 }
 
 /// Builds `reports` on `jobs` threads; results in the reports' order.
-fn build_many(reports: &[PathBuf], jobs: usize, each: &Each, fonts: &Arc<Fonts>) -> Vec<Ended> {
+fn build_many(reports: &[PathBuf], jobs: usize, plan: &Plan, fonts: &Arc<Fonts>) -> Vec<Ended> {
     let next = AtomicUsize::new(0);
     let finished = AtomicUsize::new(0);
     let results: Vec<Mutex<Option<Ended>>> = reports.iter().map(|_| Mutex::new(None)).collect();
@@ -141,7 +135,7 @@ fn build_many(reports: &[PathBuf], jobs: usize, each: &Each, fonts: &Arc<Fonts>)
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(report) = reports.get(i) else { break };
-                    let result = build_each(report, each, fonts.clone());
+                    let result = build_each(report, plan, fonts.clone());
                     let done = finished.fetch_add(1, Ordering::SeqCst) + 1;
                     progress(done, reports.len(), report, &result, terminal);
                     *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);

@@ -70,12 +70,14 @@ pub struct Exports {
 
 impl Exports {
     /// All bytes, for messages.
-    pub fn len(&self) -> usize {
-        self.artifacts.iter().map(|(_, a)| a.len()).sum()
+    pub fn bytes(&self) -> usize {
+        self.artifacts.iter().map(|(_, a)| a.bytes()).sum()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
+    /// Where the first format's (first) file goes, for messages.
+    pub fn first_file(&self, outputs: &Outputs) -> PathBuf {
+        let (format, artifact) = &self.artifacts[0];
+        outputs.first(*format, artifact)
     }
 }
 

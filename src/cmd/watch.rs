@@ -108,8 +108,7 @@ fn build(session: &mut Session, args: &WatchArgs, target: &Target, files: &mut W
         if args.timings {
             say!("{}", session::timings(loaded, &typeset, &exports, before_write.elapsed()));
         }
-        let (format, artifact) = &exports.artifacts[0];
-        Ok((target.outputs.first(*format, artifact), typeset.pages.pages().len()))
+        Ok((exports.first_file(&target.outputs), typeset.pages.pages().len()))
     });
     let secs = start.elapsed().as_secs_f64();
     match result {

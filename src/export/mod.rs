@@ -47,15 +47,11 @@ pub enum Artifact {
 
 impl Artifact {
     /// All bytes, for messages.
-    pub fn len(&self) -> usize {
+    pub fn bytes(&self) -> usize {
         match self {
             Artifact::File(bytes) => bytes.len(),
             Artifact::Pages(pages) => pages.iter().map(Vec::len).sum(),
         }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -104,11 +100,9 @@ impl Outputs {
     /// The path of a format written as one file: `-o PATH` itself for the
     /// format its extension names, and for the PDF when it names none.
     pub fn file(&self, format: Format) -> PathBuf {
-        let own = match self.given.extension() {
-            Some(e) => e == format.extension(),
-            None => format == Format::Pdf,
-        };
-        if own || (format == Format::Pdf && self.stem == self.given) {
+        let named = self.given.extension().is_some_and(|e| e == format.extension());
+        // `stem == given`: `-o` names no format's extension, and so the PDF.
+        if named || (format == Format::Pdf && self.stem == self.given) {
             return self.given.clone();
         }
         with_suffix(&self.stem, &format!(".{}", format.extension()))
@@ -157,11 +151,7 @@ impl Outputs {
     /// Removes `NAME-NN.ext` for every NN past `count`, whatever its width.
     fn remove_pages_after(&self, format: Format, count: usize) {
         let Some(name) = self.stem.file_name().map(|n| n.to_string_lossy().into_owned()) else { return };
-        let dir = match self.stem.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(write::folder_of(&self.stem)) else { return };
         let suffix = format!(".{}", format.extension());
         for entry in entries.flatten() {
             let file = entry.file_name().to_string_lossy().into_owned();

@@ -28,10 +28,7 @@ pub enum Flush {
 /// (SIGKILL, power loss) cannot clean up after itself, so each write first
 /// removes such files whose process is gone, and never a live one's.
 pub fn atomically(path: &Path, bytes: &[u8], flush: Flush) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let dir = folder_of(path);
     if path.is_dir() {
         return Err(std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a folder"));
     }
@@ -61,6 +58,14 @@ pub fn atomically(path: &Path, bytes: &[u8], flush: Flush) -> std::io::Result<()
     }
     drop(earlier);
     Ok(())
+}
+
+/// The folder a file path names its file in (`.` for a bare name).
+pub fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
 }
 
 /// Gives `file` its `len` bytes of disk space before they are written

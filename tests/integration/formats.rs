@@ -35,12 +35,20 @@ fn svg_text(path: &Path) -> String {
     out
 }
 
+/// Builds a copy of `fixture` to `-o <tmp>/<output>` with `options`,
+/// asserting success; the temporary folder, the copy and baogao's stdout.
+fn build_with(fixture: &str, output: &str, options: &[&str]) -> (tempfile::TempDir, PathBuf, String) {
+    let (tmp, dir) = copy_fixture(fixture);
+    let out = tmp.path().join(output);
+    let result = baogao(&[&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap()], options].concat());
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    (tmp, dir, String::from_utf8_lossy(&result.stdout).into_owned())
+}
+
 #[test]
 fn svg_and_png_pages_are_written_beside_the_pdf_one_per_page() {
-    let (tmp, dir) = copy_fixture("minimal");
+    let (tmp, _, _) = build_with("minimal", "out.pdf", &["--format", "pdf,svg,png"]);
     let pdf = tmp.path().join("out.pdf");
-    let output = baogao(&["build", dir.to_str().unwrap(), "-o", pdf.to_str().unwrap(), "--format", "pdf,svg,png"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let Some(count) = page_count(&pdf) else { return };
     let (svgs, pngs) = (pages(tmp.path(), "out", "svg"), pages(tmp.path(), "out", "png"));
     assert_eq!((svgs.len(), pngs.len()), (count as usize, count as usize), "{svgs:?} {pngs:?}");
@@ -72,11 +80,8 @@ fn svg_and_png_pages_are_written_beside_the_pdf_one_per_page() {
 
 #[test]
 fn png_pages_look_like_the_pdf_as_poppler_draws_it() {
-    let (tmp, dir) = copy_fixture("minimal");
+    let (tmp, _, _) = build_with("minimal", "m.pdf", &["--format", "pdf,png", "--ppi", "50"]);
     let pdf = tmp.path().join("m.pdf");
-    let output =
-        baogao(&["build", dir.to_str().unwrap(), "-o", pdf.to_str().unwrap(), "--format", "pdf,png", "--ppi", "50"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let pngs = pages(tmp.path(), "m", "png");
     let poppler = tmp.path().join("poppler");
     let Some(_) = tool_ok("pdftoppm", &["-r", "50", "-gray", "-png", pdf.to_str().unwrap(), poppler.to_str().unwrap()])
@@ -107,15 +112,8 @@ fn png_pages_look_like_the_pdf_as_poppler_draws_it() {
 
 #[test]
 fn one_format_alone_names_its_files_after_the_output_and_writes_no_pdf() {
-    let (tmp, dir) = copy_fixture("minimal");
-    let out = tmp.path().join("x.svg");
-    let output = baogao(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "svg"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    assert!(
-        String::from_utf8_lossy(&output.stdout).contains("x-01.svg"),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    let (tmp, dir, stdout) = build_with("minimal", "x.svg", &["--format", "svg"]);
+    assert!(stdout.contains("x-01.svg"), "{stdout}");
     assert!(!pages(tmp.path(), "x", "svg").is_empty());
     assert!(files_below(tmp.path()).iter().all(|p| p.extension().is_none_or(|e| e != "pdf")));
     assert!(files_below(&dir).iter().all(|p| p.extension().is_none_or(|e| e != "pdf" && e != "svg")));
@@ -127,10 +125,7 @@ fn one_format_alone_names_its_files_after_the_output_and_writes_no_pdf() {
 
 #[test]
 fn text_that_looks_like_markup_stays_text_in_the_svg() {
-    let (tmp, dir) = copy_fixture("injection");
-    let out = tmp.path().join("i.pdf");
-    let output = baogao(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "svg"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let (tmp, _, _) = build_with("injection", "i.pdf", &["--format", "svg"]);
     let svgs = pages(tmp.path(), "i", "svg");
     let names: Vec<&str> = svgs.iter().map(|p| p.to_str().unwrap()).collect();
     let Some(_) = tool_ok("xmllint", &[&["--noout"], names.as_slice()].concat()) else { return };
