@@ -110,6 +110,20 @@ def pages_cold(report, project, typst, tmp, runs):
     return out
 
 
+def html_cold(report, project, typst, tmp, runs):
+    """Cold builds of the web page (`--format html`, made from the document
+    without a layout) and of the PDF with it, against typst's compile of the
+    same project to PDF: what the page costs, alone and on top of the PDF."""
+    out = {}
+    for name, formats in [("cold build, web page (s)", "html"), ("cold build, PDF and web page (s)", "pdf,html")]:
+        b, t = [], []
+        for _ in range(runs):
+            b.append(timed([BAOGAO, "build", report, "-o", tmp / "b.pdf", "--format", formats])[0])
+            t.append(timed(typst_compile_cmd(typst, project, tmp / "t.pdf"))[0])
+        out[name] = (statistics.median(b), statistics.median(t))
+    return out
+
+
 def wait_changed(path, before, timeout=30.0):
     """Seconds until `path` holds a whole PDF other than `before`.
 
@@ -223,6 +237,7 @@ def main():
             results = cold(report, project, typst, tmp, args.runs)
             results.update(watch(report, project, typst, tmp, args.runs))
             results.update(pages_cold(report, project, typst, tmp, max(3, args.runs // 3)))
+            results.update(html_cold(report, project, typst, tmp, max(3, args.runs // 3)))
             growth[kind] = results
             lines += [f"## {kind} ({pages} pages)", "",
                       "| measure | baogao | typst CLI | ratio | target | met |", "|---|---|---|---|---|---|"]

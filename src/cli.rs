@@ -130,19 +130,27 @@ pub struct WatchArgs {
 #[derive(Debug, Args)]
 pub struct FormatArgs {
     /// The formats to write, comma-separated: `pdf`, `svg` and `png` (one
-    /// file per page, `NAME-01.svg` …, beside the PDF's path).
+    /// file per page, `NAME-01.svg` …, beside the PDF's path), `html` (one
+    /// web page, `NAME.html`).
     #[arg(long = "format", value_name = "LIST", value_enum, value_delimiter = ',', default_value = "pdf")]
     pub list: Vec<Format>,
     /// Pixels per inch of PNG pages (9 to 2400).
     #[arg(long, value_name = "N", default_value_t = crate::export::DEFAULT_PPI,
           value_parser = clap::value_parser!(u32).range(9..=2400))]
     pub ppi: u32,
+    /// Write the web page's `<article>` only, without page, head or styles,
+    /// to paste into a web site's content system (implies `--format html`).
+    #[arg(long)]
+    pub html_fragment: bool,
 }
 
 impl FormatArgs {
     /// The formats asked for, each once, in a fixed order.
     pub fn formats(&self) -> Vec<Format> {
         let mut list = self.list.clone();
+        if self.html_fragment {
+            list.push(Format::Html);
+        }
         list.sort();
         list.dedup();
         list

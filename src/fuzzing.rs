@@ -64,7 +64,7 @@ pub fn whole_build(data: &[u8]) {
     if let Ok(job) = session.load(&InputArgs::default())
         && let Ok(typeset) = session.typeset(&job)
     {
-        let _ = session.export(&job, &typeset, &[crate::export::Format::Pdf], crate::export::DEFAULT_PPI);
+        let _ = session.export(&job, Some(&typeset), &crate::cmd::session::Asked::pdf());
     }
 }
 

@@ -8,10 +8,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use super::session::{self, Job, Session, font_store};
+use super::session::{self, Asked, Job, Session, font_store};
 use super::{Failure, Outcome, Result};
 use crate::cli::{BuildArgs, InputArgs};
-use crate::export::Format;
 use crate::export::write::Flush;
 use crate::report::REPORT_FILE;
 use crate::typeset::diag::{self, MessageFormat};
@@ -20,7 +19,8 @@ use crate::typeset::fonts::Fonts;
 /// A report built: where its first output went.
 struct Built {
     output: PathBuf,
-    pages: usize,
+    /// None when only formats that are not paged were written.
+    pages: Option<usize>,
     bytes: usize,
 }
 
@@ -36,11 +36,10 @@ pub fn run(args: &BuildArgs, format: MessageFormat) -> Result {
         return Err(usage(message, &format!("build that report alone to use {flag}")));
     }
     let fonts = font_store(&args.input);
-    let formats = args.formats.formats();
+    let asked = Asked::of(&args.formats);
     let mut plan = Plan {
         input: &args.input,
-        formats: &formats,
-        ppi: args.formats.ppi,
+        asked: &asked,
         format,
         output: args.output.as_deref(),
         emit_typst: args.emit_typst.as_deref(),
@@ -49,7 +48,8 @@ pub fn run(args: &BuildArgs, format: MessageFormat) -> Result {
     if let [report] = reports.as_slice() {
         let built = build_report(report, &plan, fonts)?;
         let (mb, secs) = (built.bytes as f64 / 1e6, start.elapsed().as_secs_f64());
-        say!("wrote {} ({} pages, {mb:.1} MB) in {secs:.2} s", built.output.display(), built.pages);
+        let pages = built.pages.map_or(String::new(), |n| format!("{n} pages, "));
+        say!("wrote {} ({pages}{mb:.1} MB) in {secs:.2} s", built.output.display());
         return Ok(());
     }
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
@@ -67,8 +67,7 @@ fn usage(message: impl Into<String>, hint: &str) -> Failure {
 /// single report the single-report options (-o, --emit-typst, --timings).
 struct Plan<'a> {
     input: &'a InputArgs,
-    formats: &'a [Format],
-    ppi: u32,
+    asked: &'a Asked,
     format: MessageFormat,
     output: Option<&'a Path>,
     emit_typst: Option<&'a Path>,
@@ -84,16 +83,19 @@ fn build_report(report: &Path, plan: &Plan, fonts: Arc<Fonts>) -> Result<Built> 
     if let Some(dir) = plan.emit_typst {
         emit(&session, &job, dir)?;
     }
-    let typeset = session.typeset(&job)?;
-    diag::emit(&typeset.warnings, plan.format);
-    let exports = session.export(&job, &typeset, plan.formats, plan.ppi)?;
+    let typeset = session.typeset_for(&job, &plan.asked.formats)?;
+    if let Some(typeset) = &typeset {
+        diag::emit(&typeset.warnings, plan.format);
+    }
+    let exports = session.export(&job, typeset.as_ref(), plan.asked)?;
     let outputs = session.outputs(plan.output);
     let before_write = Instant::now();
     session.write(&outputs, &exports, Flush::BeforeReplacing)?;
     if plan.timings {
-        say!("{}", session::timings(loaded, &typeset, &exports, before_write.elapsed()));
+        say!("{}", session::timings(loaded, typeset.as_ref(), &exports, before_write.elapsed()));
     }
-    Ok(Built { output: exports.first_file(&outputs), pages: typeset.pages.pages().len(), bytes: exports.bytes() })
+    let pages = typeset.map(|t| t.pages.pages().len());
+    Ok(Built { output: exports.first_file(&outputs), pages, bytes: exports.bytes() })
 }
 
 /// Writes the Typst project and says how to compile it.

@@ -1,10 +1,12 @@
 //! `baogao init`: a new report folder that builds at once; with `--eject`,
-//! the built-in template's Typst files beside it, ready to edit.
+//! the built-in template's Typst files and the web page's template beside
+//! it, ready to edit.
 
 use std::path::{Path, PathBuf};
 
 use super::{Failure, Outcome, Result};
 use crate::cli::InitArgs;
+use crate::export::html;
 use crate::report::{METRICS_FILE, REPORT_FILE};
 use crate::typeset::templates;
 
@@ -42,7 +44,8 @@ pub fn run(args: &InitArgs) -> Result {
     let written: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
     say!("created {}: {}", args.dir.display(), written.join(", "));
     if has_report {
-        say!("to use the template, set `template: {name}.typ` in {}", args.dir.join(REPORT_FILE).display());
+        let keys = format!("`template: {name}.typ` and `html_template: {}`", html::BUILTIN_NAME);
+        say!("to use the templates, set {keys} in {}", args.dir.join(REPORT_FILE).display());
     } else {
         say!("build it with: baogao build {}", args.dir.display());
     }
@@ -50,8 +53,8 @@ pub fn run(args: &InitArgs) -> Result {
 }
 
 /// The files to write: the starter report unless there is one, and with
-/// `--eject` the template's entry file and its lib/ (the report then names
-/// the entry file instead of the built-in template).
+/// `--eject` the template's entry file and its lib/, and the web page's
+/// template (the report then names them instead of the built-in ones).
 fn files(args: &InitArgs, has_report: bool) -> Vec<(PathBuf, String)> {
     let name = &args.template;
     let mut files = Vec::new();
@@ -60,7 +63,8 @@ fn files(args: &InitArgs, has_report: bool) -> Vec<(PathBuf, String)> {
         let (_, starter) = STARTERS.iter().find(|(n, _)| n == name).expect("a starter for every built-in template");
         let mut report = starter.to_string();
         if args.eject {
-            report = report.replace(&format!("template: {name}\n"), &format!("template: {name}.typ\n"));
+            let keys = format!("template: {name}.typ\nhtml_template: {}\n", html::BUILTIN_NAME);
+            report = report.replace(&format!("template: {name}\n"), &keys);
         }
         files.push((PathBuf::from(REPORT_FILE), report));
         files.push((PathBuf::from(METRICS_FILE), STARTER_METRICS.to_string()));
@@ -70,6 +74,7 @@ fn files(args: &InitArgs, has_report: bool) -> Vec<(PathBuf, String)> {
         for (path, text) in templates::all().filter(|(p, _)| *p == entry || p.starts_with("lib/")) {
             files.push((PathBuf::from(path), text.to_string()));
         }
+        files.push((PathBuf::from(html::BUILTIN_NAME), html::BUILTIN.to_string()));
     }
     files
 }

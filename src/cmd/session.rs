@@ -11,9 +11,9 @@ use typst::diag::SourceDiagnostic;
 use typst_layout::PagedDocument;
 
 use super::{Failure, Outcome, Result};
-use crate::cli::InputArgs;
+use crate::cli::{FormatArgs, InputArgs};
 use crate::export::pdf::{self, Standards};
-use crate::export::{Artifact, Context, Format, Outputs, write};
+use crate::export::{Artifact, Context, ExportError, Format, Outputs, html, write};
 use crate::report::dates::creation_time;
 use crate::report::document::Attachment;
 use crate::report::{self, Folder, Loaded, Problem, REPORT_FILE};
@@ -60,7 +60,27 @@ pub struct Typeset {
     pub layouts: usize,
 }
 
-/// The laid-out report in each format asked for.
+/// The formats asked for, and how to make them.
+pub struct Asked {
+    pub formats: Vec<Format>,
+    /// Pixels per inch of raster pages.
+    pub ppi: u32,
+    /// Only the web page's `<article>`.
+    pub html_fragment: bool,
+}
+
+impl Asked {
+    pub fn of(args: &FormatArgs) -> Self {
+        Self { formats: args.formats(), ppi: args.ppi, html_fragment: args.html_fragment }
+    }
+
+    /// The PDF alone.
+    pub fn pdf() -> Self {
+        Self { formats: vec![Format::Pdf], ppi: crate::export::DEFAULT_PPI, html_fragment: false }
+    }
+}
+
+/// The report in each format asked for.
 pub struct Exports {
     pub artifacts: Vec<(Format, Artifact)>,
     pub time: Duration,
@@ -81,22 +101,19 @@ impl Exports {
     }
 }
 
-/// The stages' times in one line (`--timings`).
-pub fn timings(load: Duration, typeset: &Typeset, exports: &Exports, write: Duration) -> String {
+/// The stages' times in one line (`--timings`); no compile when only
+/// formats that are not paged were asked for.
+pub fn timings(load: Duration, typeset: Option<&Typeset>, exports: &Exports, write: Duration) -> String {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let reused = match exports.reused {
-        0 => String::new(),
-        n => format!(" ({n} of {} pages as before)", typeset.pages.pages().len()),
+    let compile = typeset.map_or(String::new(), |t| {
+        let layouts = if t.layouts == 1 { "" } else { "s" };
+        format!("compile {:.1} ms ({} layout{layouts}), ", ms(t.compile), t.layouts)
+    });
+    let reused = match (exports.reused, typeset) {
+        (0, _) | (_, None) => String::new(),
+        (n, Some(t)) => format!(" ({n} of {} pages as before)", t.pages.pages().len()),
     };
-    format!(
-        "load {:.1} ms, compile {:.1} ms ({} layout{}), export {:.1} ms{reused}, write {:.1} ms",
-        ms(load),
-        ms(typeset.compile),
-        typeset.layouts,
-        if typeset.layouts == 1 { "" } else { "s" },
-        ms(exports.time),
-        ms(write)
-    )
+    format!("load {:.1} ms, {compile}export {:.1} ms{reused}, write {:.1} ms", ms(load), ms(exports.time), ms(write))
 }
 
 impl Job {
@@ -186,20 +203,51 @@ impl Session {
         Ok(Typeset { pages, warnings, compile: start.elapsed(), layouts })
     }
 
-    /// Exports the laid-out report to each of `formats`, in memory.
-    pub fn export(&self, job: &Job, typeset: &Typeset, formats: &[Format], ppi: u32) -> Result<Exports> {
+    /// Lays the report out if one of `formats` is paged.
+    pub fn typeset_for(&mut self, job: &Job, formats: &[Format]) -> Result<Option<Typeset>> {
+        if formats.iter().any(|f| f.is_paged()) { self.typeset(job).map(Some) } else { Ok(None) }
+    }
+
+    /// Exports the report to each of `formats`, in memory: the paged ones
+    /// from its laid-out pages (`typeset`, there when one is asked for).
+    pub fn export(&self, job: &Job, typeset: Option<&Typeset>, asked: &Asked) -> Result<Exports> {
         let start = Instant::now();
-        let cx = Context { meta: &job.loaded.document.meta, standards: &job.standards, ppi };
-        let mut artifacts = Vec::with_capacity(formats.len());
+        let loaded = &job.loaded;
+        let layout = html_layout(&loaded.template);
+        let template = loaded.html_template.as_ref().map(|(path, text)| (path.as_str(), text.as_str()));
+        let html = html::Options { layout, fragment: asked.html_fragment, template };
+        let cx = Context { document: &loaded.document, standards: &job.standards, ppi: asked.ppi, html };
+        let pages = typeset.map(|t| &t.pages);
+        let mut artifacts = Vec::with_capacity(asked.formats.len());
         let mut reused = 0;
-        for &format in formats {
-            let artifact = format.export(&typeset.pages, &cx).map_err(|e| Failure::report(&self.world, &e))?;
+        for &format in &asked.formats {
+            let artifact = format.export(pages, &cx).map_err(|e| self.export_failure(job, e))?;
             if format == Format::Pdf {
                 reused = typst_pdf::reused_pages();
             }
             artifacts.push((format, artifact));
         }
         Ok(Exports { artifacts, time: start.elapsed(), reused })
+    }
+
+    fn export_failure(&self, job: &Job, error: ExportError) -> Failure {
+        match error {
+            ExportError::Typst(diagnostics) => Failure::report(&self.world, &diagnostics),
+            ExportError::Template(e) => {
+                let own = job.loaded.html_template.as_ref().filter(|(path, _)| *path == e.name);
+                let Some((path, text)) = own else {
+                    let message = format!("the built-in web page template failed: {}", e.message);
+                    return Failure::plain(Outcome::ReportError, message, &["please report this as a bug of baogao"]);
+                };
+                let range = e.line.and_then(|n| line_range(text, n));
+                let problem = Problem::new(path, range, format!("the web page template cannot be used: {}", e.message))
+                    .hint(format!(
+                        "fix `{path}`; baogao's own is `{}`, written by `baogao init DIR --eject`",
+                        html::BUILTIN_NAME
+                    ));
+                Failure::problems(&self.world, &[problem])
+            }
+        }
     }
 
     /// Writes every export atomically, flushed to the disk at `flush`.
@@ -217,6 +265,23 @@ impl Session {
         let pdf = self.dir.join(format!("{}.pdf", name.as_deref().unwrap_or("report")));
         Outputs::new(given.map_or(pdf, Path::to_path_buf))
     }
+}
+
+/// The layout the web page follows: the built-in template's, an ejected
+/// one's (`gongwen.typ` is still a gongwen), else `report`'s.
+fn html_layout(template: &report::Template) -> &'static str {
+    let name = match template {
+        report::Template::Builtin(name) => name,
+        report::Template::Own(path) => path.rsplit('/').next().and_then(|f| f.strip_suffix(".typ")).unwrap_or(""),
+    };
+    report::BUILTIN_TEMPLATES.iter().find(|t| **t == name).copied().unwrap_or("report")
+}
+
+/// The byte range of line `n` (from 1) of `text`, without its line break.
+fn line_range(text: &str, n: usize) -> Option<std::ops::Range<usize>> {
+    let start: usize = text.split_inclusive('\n').take(n.checked_sub(1)?).map(str::len).sum();
+    let line = text.get(start..)?.lines().next()?;
+    Some(start..start + line.len())
 }
 
 /// The message for a file that could not be written, with what to do.

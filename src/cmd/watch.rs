@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use super::session::{self, Session, font_store};
+use super::session::{self, Asked, Session, font_store};
 use super::{Failure, Outcome, Result};
 use crate::cli::WatchArgs;
 use crate::export::write::Flush;
@@ -43,8 +43,7 @@ pub fn run(args: &WatchArgs, format: MessageFormat) -> Result {
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
     let mut session = Session::open(&args.report, font_store(&args.input))?;
     let outputs = session.outputs(args.output.as_deref());
-    let formats = args.formats.formats();
-    let target = Target { outputs, formats, format };
+    let target = Target { outputs, asked: Asked::of(&args.formats), format };
     // Most pages of a rebuild are drawn as in the last one: take those
     // drawings instead of drawing them again (exports run on this thread).
     typst_pdf::reuse_pages(true);
@@ -86,7 +85,7 @@ pub fn run(args: &WatchArgs, format: MessageFormat) -> Result {
 /// What a watch writes, and how it prints.
 struct Target {
     outputs: Outputs,
-    formats: Vec<Format>,
+    asked: Asked,
     format: MessageFormat,
 }
 
@@ -100,24 +99,27 @@ fn build(session: &mut Session, args: &WatchArgs, target: &Target, files: &mut W
         let loaded = start.elapsed();
         files.used = job.loaded.sources.clone();
         compiled = true;
-        let typeset = session.typeset(&job)?;
-        diag::emit(&typeset.warnings, target.format);
-        let exports = session.export(&job, &typeset, &target.formats, args.formats.ppi)?;
+        let typeset = session.typeset_for(&job, &target.asked.formats)?;
+        if let Some(typeset) = &typeset {
+            diag::emit(&typeset.warnings, target.format);
+        }
+        let exports = session.export(&job, typeset.as_ref(), &target.asked)?;
         let before_write = Instant::now();
         session.write(&target.outputs, &exports, Flush::AfterReplacing)?;
         if args.timings {
-            say!("{}", session::timings(loaded, &typeset, &exports, before_write.elapsed()));
+            say!("{}", session::timings(loaded, typeset.as_ref(), &exports, before_write.elapsed()));
         }
-        Ok((exports.first_file(&target.outputs), typeset.pages.pages().len()))
+        let pages = typeset.map_or(String::new(), |t| format!(" ({} pages)", t.pages.pages().len()));
+        Ok((exports.first_file(&target.outputs), pages))
     });
     let secs = start.elapsed().as_secs_f64();
     match result {
-        Ok((output, pages)) => say!("wrote {} ({pages} pages) in {secs:.2} s", output.display()),
+        Ok((output, pages)) => say!("wrote {}{pages} in {secs:.2} s", output.display()),
         Err(failure) => {
             diag::emit(&failure.messages, target.format);
-            match target.formats[0] {
-                Format::Pdf => {
-                    let last = target.outputs.file(Format::Pdf);
+            match target.asked.formats[0] {
+                format @ (Format::Pdf | Format::Html) => {
+                    let last = target.outputs.file(format);
                     say!("build failed after {secs:.2} s; {} is the last good one", last.display());
                 }
                 _ => say!("build failed after {secs:.2} s; the last good pages are kept"),

@@ -1,9 +1,11 @@
 //! Outputs: one exporter per format, each one file here, and the one way
 //! their files are written ([`write`]). A report is laid out once; each
-//! format asked for (`--format pdf,svg,png`) then turns the laid-out pages
-//! into bytes. A new format is a new file and an arm of each `match` on
-//! [`Format`].
+//! paged format asked for (`--format pdf,svg,png`) then turns the laid-out
+//! pages into bytes, and HTML, which is not paged, is made from the
+//! resolved document without them. A new format is a new file and an arm
+//! of each `match` on [`Format`].
 
+pub mod html;
 pub mod pdf;
 pub mod png;
 pub mod svg;
@@ -14,7 +16,7 @@ use std::path::{Path, PathBuf};
 use typst::diag::SourceResult;
 use typst_layout::PagedDocument;
 
-use crate::report::document::Meta;
+use crate::report::document::Document;
 
 /// The formats baogao writes (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
@@ -25,14 +27,23 @@ pub enum Format {
     Svg,
     /// One PNG per page (`NAME-01.png`, …), at `--ppi`.
     Png,
+    /// One web page (`NAME.html`), made from the report, not its pages.
+    Html,
 }
 
 /// What an exporter needs besides the pages.
 pub struct Context<'a> {
-    pub meta: &'a Meta,
+    pub document: &'a Document,
     pub standards: &'a pdf::Standards,
     /// Pixels per inch of raster pages.
     pub ppi: u32,
+    pub html: html::Options<'a>,
+}
+
+/// Why an export failed: typst's errors, or those of a web page's template.
+pub enum ExportError {
+    Typst(ecow::EcoVec<typst::diag::SourceDiagnostic>),
+    Template(html::TemplateError),
 }
 
 /// Raster pages' resolution unless `--ppi` says otherwise: typst's own
@@ -56,21 +67,34 @@ impl Artifact {
 }
 
 impl Format {
+    /// Every format, in `--format`'s order.
+    pub const ALL: [Format; 4] = [Format::Pdf, Format::Svg, Format::Png, Format::Html];
+
     /// The file name extension, which is also the name `--format` takes.
     pub fn extension(self) -> &'static str {
         match self {
             Format::Pdf => "pdf",
             Format::Svg => "svg",
             Format::Png => "png",
+            Format::Html => "html",
         }
     }
 
-    /// Turns the laid-out `pages` into this format's bytes.
-    pub fn export(self, pages: &PagedDocument, cx: &Context) -> SourceResult<Artifact> {
+    /// Made from typst's laid-out pages (HTML is made from the document).
+    pub fn is_paged(self) -> bool {
+        self != Format::Html
+    }
+
+    /// Turns the report into this format's bytes: the laid-out `pages`,
+    /// which a paged format needs, or the document itself.
+    pub fn export(self, pages: Option<&PagedDocument>, cx: &Context) -> Result<Artifact, ExportError> {
+        let typst = |result: SourceResult<Artifact>| result.map_err(ExportError::Typst);
+        let pages = || pages.expect("the pages of a paged format are laid out before it is exported");
         match self {
-            Format::Pdf => pdf::export(pages, cx.meta, cx.standards).map(Artifact::File),
-            Format::Svg => Ok(Artifact::Pages(svg::export(pages))),
-            Format::Png => png::export(pages, cx.ppi).map(Artifact::Pages),
+            Format::Pdf => typst(pdf::export(pages(), &cx.document.meta, cx.standards).map(Artifact::File)),
+            Format::Svg => Ok(Artifact::Pages(svg::export(pages()))),
+            Format::Png => typst(png::export(pages(), cx.ppi).map(Artifact::Pages)),
+            Format::Html => html::export(cx.document, &cx.html).map(Artifact::File).map_err(ExportError::Template),
         }
     }
 }
@@ -90,9 +114,7 @@ pub struct Outputs {
 
 impl Outputs {
     pub fn new(given: PathBuf) -> Self {
-        let known = given
-            .extension()
-            .is_some_and(|e| [Format::Pdf, Format::Svg, Format::Png].iter().any(|f| e == f.extension()));
+        let known = given.extension().is_some_and(|e| Format::ALL.iter().any(|f| e == f.extension()));
         let stem = if known { given.with_extension("") } else { given.clone() };
         Self { given, stem }
     }

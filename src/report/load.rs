@@ -37,6 +37,8 @@ pub struct Loaded {
     pub attach_sources: bool,
     /// Paths relative to the folder: report.yaml, the metrics file, tables.
     pub sources: Vec<String>,
+    /// `html_template:`: the web page's own template, its path and text.
+    pub html_template: Option<(String, String)>,
 }
 
 /// Loads and resolves the report in `folder`, refusing tables with more
@@ -63,24 +65,39 @@ pub fn load(folder: &Folder, max_table_rows: usize, kept: &mut Kept) -> Result<L
     problems.append(&mut resolver.problems);
     let template =
         Template::named(report.template.as_deref(), folder, &resolver.src).map_err(|p| problems.push(p)).ok();
+    let html_template = html_template(folder, &report, &resolver.src).map_err(|p| problems.push(p)).ok().flatten();
     let (mut sources, keep) = (resolver.sources, resolver.keep);
     match template {
         Some(template) if problems.is_empty() => {
             if let Template::Own(path) = &template {
                 sources.push(path.clone());
             }
+            sources.extend(html_template.as_ref().map(|(path, _)| path.clone()));
             let loaded = Loaded {
                 document,
                 template,
                 standard: report.standard.clone(),
                 attach_sources: report.attach_sources,
                 sources,
+                html_template,
             };
             *kept = Kept { report: Some(report), sections: keep };
             Ok(loaded)
         }
         _ => Err(problems),
     }
+}
+
+/// The web page's own template, read (its problems placed at the path in
+/// report.yaml when the file cannot be read at all).
+fn html_template(
+    folder: &Folder,
+    report: &model::Report,
+    src: &SourceText,
+) -> Result<Option<(String, String)>, Problem> {
+    let Some(path) = &report.html_template else { return Ok(None) };
+    let text = read_text(folder, path).map_err(|p| Problem { file: src.file.into(), range: src.find(path), ..p })?;
+    Ok(Some((path.clone(), text)))
 }
 
 /// report.yaml's model. Memoized on the text: in `watch`, most saves are of

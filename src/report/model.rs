@@ -59,6 +59,10 @@ pub struct Report {
     /// briefing: the issue, e.g. 第12期.
     #[serde(default)]
     pub issue: Option<String>,
+    /// The web page's template (`--format html`): a minijinja file in the
+    /// report folder, e.g. `report.html.j2` as `baogao init --eject` writes it.
+    #[serde(default)]
+    pub html_template: Option<String>,
     /// Page size (default a4).
     #[serde(default)]
     pub paper: Option<Paper>,

@@ -58,6 +58,13 @@ fn json(value: &impl Serialize) -> String {
     serde_json::to_string(value).expect("the document model always serialises")
 }
 
+/// The whole document as one JSON file ([`DATA_PATH`]'s), which an own
+/// template and the HTML page read.
+pub fn whole(document: &Document) -> Vec<u8> {
+    let sections: Vec<&SectionJson> = document.sections.iter().map(|s| &**s).collect();
+    json(&Parts::of(document, &sections)).into_bytes()
+}
+
 impl DataFiles {
     /// The files the template can read of `document`, whose sections are
     /// JSON already, for their files and, `with_whole`, the whole
@@ -65,10 +72,11 @@ impl DataFiles {
     /// whole of a long report (256 KB at ten times the sample's length) at
     /// every rebuild, and comparing and copying it, cost a watch 0.5 ms.
     pub fn of(document: &Document, with_whole: bool) -> Self {
-        let sections: Vec<&SectionJson> = document.sections.iter().map(|s| &**s).collect();
-        let whole = with_whole.then(|| json(&Parts::of(document, &sections)).into_bytes());
-        let mut parts = vec![(HEAD_PATH.to_string(), json(&Parts::of(document, sections.len())).into_bytes())];
-        let files = sections.iter().enumerate().map(|(i, s)| (section_path(i + 1), s.get().as_bytes().to_vec()));
+        let whole = with_whole.then(|| whole(document));
+        let count = document.sections.len();
+        let mut parts = vec![(HEAD_PATH.to_string(), json(&Parts::of(document, count)).into_bytes())];
+        let files =
+            document.sections.iter().enumerate().map(|(i, s)| (section_path(i + 1), s.get().as_bytes().to_vec()));
         parts.extend(files);
         Self { whole, parts }
     }

@@ -9,6 +9,7 @@ mod fonts;
 mod formats;
 mod fuzzed;
 mod hostile;
+mod html;
 mod properties;
 mod safety;
 mod sample;
