@@ -34,6 +34,27 @@ pub enum Command {
     Extract(ExtractArgs),
     /// Create a new report folder that builds at once.
     Init(InitArgs),
+    /// Make a report folder from a document: .txt, .html/.htm or .docx.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The document: plain text (UTF-8 or GB18030), a web page, or a Word file.
+    pub file: PathBuf,
+    /// The report folder to write (created if needed).
+    pub dir: PathBuf,
+    /// Write nothing: say what would be imported, each guess and each
+    /// number left as text, with its line.
+    #[arg(long)]
+    pub check: bool,
+    /// Last year's report folder: named as `previous_report`, and its
+    /// metric ids taken where the labels match.
+    #[arg(long, value_name = "DIR")]
+    pub previous: Option<PathBuf>,
+    /// Replace a report already in DIR.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

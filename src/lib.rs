@@ -15,5 +15,6 @@ pub mod cli;
 pub mod cmd;
 pub mod export;
 pub mod fuzzing;
+pub mod import;
 pub mod report;
 pub mod typeset;

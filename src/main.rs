@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => cmd::schema::run(args),
         Command::Extract(args) => cmd::extract::run(args),
         Command::Init(args) => cmd::init::run(args),
+        Command::Import(args) => cmd::import::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

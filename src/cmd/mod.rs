@@ -6,6 +6,7 @@
 pub mod build;
 pub mod check;
 pub mod extract;
+pub mod import;
 pub mod init;
 pub mod schema;
 pub mod session;

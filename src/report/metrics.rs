@@ -45,7 +45,7 @@ pub struct Callout {
 }
 
 /// The fields `{{id.field}}` may name.
-const FIELDS: [&str; 7] = ["value", "unit", "label", "previous", "change", "rank", "target"];
+const FIELDS: [&str; 8] = ["value", "unit", "label", "previous", "change", "growth", "rank", "target"];
 
 impl Metrics {
     pub fn new(map: IndexMap<String, Metric>, grouping: bool) -> Self {
@@ -217,6 +217,7 @@ impl Resolver for Metrics {
             Some("label") => m.label.clone(),
             Some("previous") => self.with_unit(m, m.previous.ok_or_else(|| missing("previous"))?),
             Some("change") => number::format_change(self.change(m).ok_or_else(|| missing("previous` or `change"))?),
+            Some("growth") => number::format_growth(self.change(m).ok_or_else(|| missing("previous` or `change"))?),
             Some("rank") => m.rank.clone().ok_or_else(|| missing("rank"))?,
             Some("target") => self.with_unit(m, m.target.ok_or_else(|| missing("target"))?),
             Some(other) => {

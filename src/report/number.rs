@@ -22,6 +22,19 @@ pub fn format_change(change: f64) -> String {
     }
 }
 
+/// A change in words, as reports write it after 同比: `增长17.5%`,
+/// `下降25.3%`, `持平`.
+pub fn format_growth(change: f64) -> String {
+    let size = format!("{}%", format(change.abs(), None, false));
+    if change > 0.0 {
+        format!("增长{size}")
+    } else if change < 0.0 {
+        format!("下降{size}")
+    } else {
+        "持平".into()
+    }
+}
+
 /// The change from `previous` to `value` in percent, rounded to one decimal.
 pub fn change_between(previous: f64, value: f64) -> Option<f64> {
     if previous == 0.0 {

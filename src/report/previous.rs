@@ -54,6 +54,16 @@ pub(super) fn fill(
     Ok(())
 }
 
+/// The metrics of last year's report folder `dir` (for `baogao import
+/// --previous`, which takes their ids).
+pub fn metrics_of(dir: &Folder) -> Result<IndexMap<String, Metric>, Problem> {
+    let file = metrics_file(dir)?.ok_or_else(|| {
+        Problem::new(REPORT_FILE, None, "last year's report holds no metrics")
+            .hint("name a report folder with metrics.yaml")
+    })?;
+    read_metrics_file(dir, &file).map(|(metrics, _)| metrics)
+}
+
 /// Last year's metrics file: the one its report.yaml names, else metrics.yaml.
 /// Its report.yaml is read with the limits of this year's (size, nesting,
 /// no aliases): it lies outside this report's folder, and a hostile one
