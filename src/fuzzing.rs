@@ -68,6 +68,30 @@ pub fn whole_build(data: &[u8]) {
     }
 }
 
+/// A document through `baogao import` as text, web page and Word file:
+/// whatever it holds, the folder made of it must load without a problem
+/// (its YAML parses, every reference it wrote resolves).
+pub fn import(data: &[u8]) {
+    for name in ["doc.txt", "doc.html", "doc.docx"] {
+        let Ok(source) = crate::import::read(name, data) else { continue };
+        let imported = crate::import::import(source, name, None);
+        let Ok(dir) = tempfile::tempdir() else { return };
+        for (path, bytes) in &imported.folder.files {
+            let target = dir.path().join(path);
+            let _ = std::fs::create_dir_all(target.parent().expect("a file in the folder"));
+            std::fs::write(&target, bytes).expect("a temporary folder is writable");
+        }
+        let folder = crate::report::Folder::open(dir.path()).expect("the folder opens");
+        if let Err(problems) =
+            crate::report::load(&folder, crate::report::DEFAULT_MAX_TABLE_ROWS, &mut Default::default())
+        {
+            let report = String::from_utf8_lossy(&imported.folder.files[0].1);
+            let metrics = String::from_utf8_lossy(&imported.folder.files[1].1);
+            panic!("the import of {name} does not load: {problems:?}\n{report}\n{metrics}");
+        }
+    }
+}
+
 /// One font index for all runs (indexing per input would dominate).
 fn shared_fonts() -> Arc<Fonts> {
     static FONTS: OnceLock<Arc<Fonts>> = OnceLock::new();

@@ -214,7 +214,7 @@ fn body(xml: &str, styles: &HashMap<String, String>) -> Result<Vec<Piece>, Impor
             }
             _ => {}
         },
-        Xml::Text(t) if in_text => run.push_str(t),
+        Xml::Text(t) if in_text => run.push_str(&super::literal_stars(t)),
         Xml::Text(_) => {}
         Xml::End(name) => match name {
             b"t" => in_text = false,
@@ -288,6 +288,10 @@ fn relationships(xml: &str) -> Result<HashMap<String, String>, ImportError> {
     Ok(rels)
 }
 
+/// Authors that name a program or an account, not an office.
+const MACHINE_AUTHORS: [&str; 8] =
+    ["python-docx", "administrator", "admin", "user", "microsoft office user", "windows 用户", "微软用户", "lenovo"];
+
 /// Title, creator and creation date of docProps/core.xml.
 fn core_properties(xml: &str) -> Result<Meta, ImportError> {
     let mut meta = Meta::default();
@@ -296,7 +300,9 @@ fn core_properties(xml: &str) -> Result<Meta, ImportError> {
         Xml::Start(e) => field = Some(e.local_name().as_ref().to_vec()),
         Xml::Text(t) if !t.trim().is_empty() => match field.as_deref() {
             Some(b"title") => meta.title = Some(t.trim().to_string()),
-            Some(b"creator") => meta.author = Some(t.trim().to_string()),
+            Some(b"creator") if !MACHINE_AUTHORS.contains(&t.trim().to_lowercase().as_str()) => {
+                meta.author = Some(t.trim().to_string())
+            }
             Some(b"created") => meta.date = super::text::date_in(t),
             _ => {}
         },
@@ -305,6 +311,9 @@ fn core_properties(xml: &str) -> Result<Meta, ImportError> {
     })?;
     if meta.author.is_some() {
         meta.guesses.push(("author", "猜测：取自 Word 文档的作者".into()));
+    }
+    if meta.date.is_some() {
+        meta.guesses.push(("date", "猜测：取自 Word 文档的创建日期，请改为成文日期".into()));
     }
     Ok(meta)
 }

@@ -1,13 +1,14 @@
 //! The figures of the text: every number with its unit (336家次, 10.5亿元,
 //! 96.8%, 1.56万宗) becomes a metric, referred to as `{{id}}` where it
 //! stood; a rank after it (全区排名第二) becomes its `rank`, a 同比增长 x% its
-//! `change`. Years, dates, ordinals (第3期), ranges (1-3个), figures inside
+//! `change`. Years, dates, ordinals (第3期, 图1), ranges (1-3个), figures inside
 //! names (5G, 12345热线, “15分钟政务服务圈”) stay text, and a number with
 //! no unit is reported, not guessed at.
 
 use std::collections::HashMap;
 
 use super::outline::{Outline, Para};
+use super::words::{change_at, is_part_of_name, label_after, label_of, rank_at, unit_at};
 use crate::report::number;
 
 /// A metric found in the text.
@@ -61,100 +62,6 @@ struct Book<'a> {
     seen: HashMap<(String, String, String), usize>,
 }
 
-/// Units, longest first within each length; 万/亿/千 may stand before any.
-const UNITS: [&str; 66] = [
-    "个百分点",
-    "平方公里",
-    "平方米",
-    "人次",
-    "家次",
-    "场次",
-    "户次",
-    "批次",
-    "个次",
-    "车次",
-    "宗次",
-    "件次",
-    "公顷",
-    "公里",
-    "千米",
-    "小时",
-    "万元",
-    "亿元",
-    "%",
-    "％",
-    "家",
-    "个",
-    "宗",
-    "人",
-    "名",
-    "场",
-    "次",
-    "台",
-    "座",
-    "项",
-    "套",
-    "条",
-    "户",
-    "元",
-    "亩",
-    "米",
-    "吨",
-    "辆",
-    "份",
-    "件",
-    "起",
-    "所",
-    "间",
-    "处",
-    "支",
-    "张",
-    "栋",
-    "幢",
-    "天",
-    "岁",
-    "册",
-    "本",
-    "篇",
-    "笔",
-    "株",
-    "棵",
-    "只",
-    "头",
-    "块",
-    "部",
-    "倍",
-    "艘",
-    "架",
-    "盏",
-    "根",
-    "箱",
-];
-
-/// Words around a label that are not its name.
-const LEAD_WORDS: [&str; 18] = [
-    "全年",
-    "年内",
-    "今年",
-    "一年来",
-    "同时",
-    "其中",
-    "累计",
-    "共计",
-    "合计",
-    "总计",
-    "共",
-    "已",
-    "并",
-    "全街",
-    "成功",
-    "在",
-    "为",
-    "约",
-];
-const TAIL_WORDS: [&str; 17] =
-    ["达到", "均达", "均为", "增至", "超过", "达", "为", "约", "共", "计", "近", "超", "逾", "有", "的", "了", "是"];
-
 impl Book<'_> {
     fn paras(&mut self, paras: &mut [Para], group: &str) {
         for para in paras {
@@ -178,7 +85,10 @@ impl Book<'_> {
                 '。' | '！' | '？' | '；' | ';' => in_sentence.clear(),
                 _ => {}
             }
-            if quoted == 0 {
+            // A reference right after `{` or `\` would read as `{{{` or
+            // as the escape `\{{`: what stands there stays text.
+            let free = !out.ends_with(['{', '\\']);
+            if quoted == 0 && free {
                 if let Some((len, rank)) = rank_at(rest)
                     && let Some(&m) = in_sentence.iter().rev().find(|&&m| self.metrics[m].rank.is_none())
                 {
@@ -197,7 +107,7 @@ impl Book<'_> {
                 }
             }
             if c.is_ascii_digit() && (i == 0 || !is_part_of_name(chars[i - 1].1)) {
-                let (taken, placed) = self.figure(text, &chars, i, quoted > 0, &out, line, group);
+                let (taken, placed) = self.figure(text, &chars, i, quoted > 0 || !free, &out, line, group);
                 match placed {
                     Some(m) => {
                         in_sentence.push(m);
@@ -266,7 +176,7 @@ impl Book<'_> {
         let prev = i.checked_sub(1).map(|k| chars[k].1);
         let text_only = quoted
             || next.is_some_and(|c| c.is_ascii_alphabetic() || "年月日时号期届批版点:：".contains(c))
-            || prev == Some('第')
+            || prev.is_some_and(|c| "第图表".contains(c))
             || (next.is_some_and(|c| "-~—至到".contains(c)) && after_next.is_some_and(|c| c.is_ascii_digit()))
             || prev.is_some_and(|c| "-~—".contains(c));
         if text_only {
@@ -321,6 +231,7 @@ impl Book<'_> {
         let reused = from_last_year.is_some();
         let base =
             from_last_year.unwrap_or_else(|| label.chars().filter(|c| c.is_alphanumeric() || *c == '_').collect());
+        let base = if base.is_empty() { format!("数值{}", self.metrics.len() + 1) } else { base };
         // Last year's ids are taken too, unless this is that metric: the
         // same id in another unit would be an error in the build.
         let last_years = |id: &str| !reused && self.previous.iter().any(|(p, ..)| p == id);
@@ -330,111 +241,6 @@ impl Book<'_> {
         }
         (2..).map(|n| format!("{base}_{n}")).find(|id| !taken(id)).expect("a free id")
     }
-}
-
-/// Characters that make a number part of a name: 5G, G20, v2.
-fn is_part_of_name(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '.' || c == '_'
-}
-
-/// The unit at the start of `rest`: `多`/`余`, then 万/亿/千 and a unit,
-/// or 万/亿 alone.
-fn unit_at(rest: &str) -> Option<&str> {
-    let after_about = rest.strip_prefix(['多', '余']).map_or(0, |_| '多'.len_utf8());
-    let tail = &rest[after_about..];
-    let scaled = tail.strip_prefix(['万', '亿', '千']).map_or(0, |_| '万'.len_utf8());
-    let base = UNITS.iter().find(|u| tail[scaled..].starts_with(**u)).map_or(0, |u| u.len());
-    let len = match (scaled, base) {
-        (0, 0) => return None,
-        (s, b) => after_about + s + b,
-    };
-    Some(&rest[..len])
-}
-
-/// A rank at `rest`: (排名)全区/全市/全省/全国(排名)第X; its length in
-/// chars, and its text.
-fn rank_at(rest: &str) -> Option<(usize, String)> {
-    let lead = if rest.starts_with("排名全") { "排名".len() } else { 0 };
-    let area = &rest[lead..];
-    if !["全区", "全市", "全省", "全国"].iter().any(|a| area.starts_with(a)) {
-        return None;
-    }
-    let mut j = "全区".len();
-    j += area[j..].strip_prefix("排名").map_or(0, |_| "排名".len());
-    let after = area[j..].strip_prefix('第')?;
-    let digits: usize = after.chars().take_while(|c| "一二三四五六七八九十".contains(*c)).map(char::len_utf8).sum();
-    if digits == 0 {
-        return None;
-    }
-    let text = &rest[..lead + j + '第'.len_utf8() + digits];
-    // 全市第二批, 全区第一名: an ordinal of something else, not a rank.
-    if rest[text.len()..].chars().next().is_some_and(|c| crate::report::text::is_wide(c) && !is_punctuation(c)) {
-        return None;
-    }
-    Some((text.chars().count(), text.to_string()))
-}
-
-/// CJK punctuation (wide, but no word).
-fn is_punctuation(c: char) -> bool {
-    matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
-}
-
-/// 同比(2020年)增长/下降 x%: its length in chars, the year's words, and
-/// the change in percent.
-fn change_at(rest: &str) -> Option<(usize, &str, f64)> {
-    let after = rest.strip_prefix("同比")?;
-    let year_len = match after.get(..4) {
-        Some(year) if year.bytes().all(|b| b.is_ascii_digit()) && after[4..].starts_with('年') => 4 + '年'.len_utf8(),
-        _ => 0,
-    };
-    let (year, after) = after.split_at(year_len);
-    let (sign, after) = match (after.strip_prefix("增长"), after.strip_prefix("下降")) {
-        (Some(a), _) => (1.0, a),
-        (_, Some(a)) => (-1.0, a),
-        _ => return None,
-    };
-    let digits: usize = after.chars().take_while(|c| c.is_ascii_digit() || *c == '.').count();
-    let figure: f64 = after[..digits].parse().ok()?;
-    after[digits..].strip_prefix('%')?;
-    let text = &rest[..rest.len() - after.len() + digits + 1];
-    Some((text.chars().count(), year, sign * figure))
-}
-
-/// The words before a figure in its clause, without the words around
-/// names (全年, 累计, 达, 为 …); None if nothing is left.
-fn label_of(before: &str) -> Option<String> {
-    let start = before
-        .rmatch_indices(|c: char| "，,。；;：:、（()）！？“”《》\"".contains(c))
-        .next()
-        .map_or(0, |(at, s)| at + s.len());
-    let start = start.max(before.rfind("}}").map_or(0, |at| at + 2)).max(before.rfind("**").map_or(0, |at| at + 2));
-    let mut label = before[start..].trim();
-    loop {
-        let year = label.char_indices().take_while(|(_, c)| c.is_ascii_digit()).count();
-        let trimmed = if year == 4 && label[4..].starts_with('年') {
-            label[4 + '年'.len_utf8()..].trim_start_matches("以来")
-        } else {
-            let lead = LEAD_WORDS.iter().find(|w| label.starts_with(**w));
-            let tail = TAIL_WORDS.iter().find(|w| label.ends_with(**w) && label.len() > w.len());
-            match (lead, tail) {
-                (Some(w), _) if label.len() > w.len() => &label[w.len()..],
-                (_, Some(w)) => &label[..label.len() - w.len()],
-                _ => break,
-            }
-        };
-        label = trimmed;
-    }
-    (label.chars().count() >= 2).then(|| label.to_string())
-}
-
-/// The words after a figure in its clause (老旧小区微改造项目 of
-/// “等21个老旧小区微改造项目”), at most ten characters, if two or more.
-fn label_after(after: &str) -> Option<String> {
-    let end = after
-        .find(|c: char| "，,。；;：:、（()）！？“”《》\"{".contains(c) || c.is_ascii_digit())
-        .unwrap_or(after.len());
-    let words: String = after[..end].chars().take(10).collect();
-    (words.chars().count() >= 2).then_some(words)
 }
 
 #[cfg(test)]

@@ -120,7 +120,7 @@ impl Walk<'_> {
     /// Text as a browser shows it: runs of white space as one space
     /// (`&nbsp;` kept: it is an indent, trimmed with the line).
     fn text(&mut self, text: &str) {
-        for c in text.chars() {
+        for c in super::literal_stars(text).chars() {
             if c.is_ascii_whitespace() {
                 if !self.line.ends_with(' ') && !self.line.is_empty() {
                     self.line.push(' ');

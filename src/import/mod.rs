@@ -6,7 +6,8 @@
 //! pages; `docx.rs` for Word) makes a [`Source`], the document's metadata
 //! and its blocks in order; `outline.rs` finds the parts and the run-in
 //! lead sentences; `figures.rs` turns every figure with its unit into a
-//! metric referred to where it stood; `emit.rs` writes the YAML. Nothing
+//! metric referred to where it stood (`words.rs` reads the words around
+//! it); `emit.rs` writes the YAML. Nothing
 //! here writes a file: the command does, into the folder it was given.
 
 mod docx;
@@ -15,6 +16,7 @@ mod figures;
 mod html;
 mod outline;
 mod text;
+mod words;
 
 use std::path::Path;
 
@@ -65,6 +67,12 @@ pub enum Block {
         caption: Option<String>,
         line: usize,
     },
+}
+
+/// A document's own `**`, which report text would take for bold, as
+/// full-width asterisks (the readers mark bold runs with `**` themselves).
+pub(crate) fn literal_stars(text: &str) -> String {
+    text.replace("**", "＊＊")
 }
 
 /// Why a document could not be imported.

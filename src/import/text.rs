@@ -30,7 +30,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, ImportError> {
 
 /// Plain text: a paragraph a line, as text copied from a web page comes.
 pub fn read(text: &str) -> Result<Source, ImportError> {
-    let items = text.lines().enumerate().map(|(i, l)| Item::Line(l.to_string(), i + 1)).collect();
+    let items = text.lines().enumerate().map(|(i, l)| Item::Line(super::literal_stars(l), i + 1)).collect();
     read_lines(items)
 }
 
@@ -151,8 +151,7 @@ fn issuer_in_breadcrumbs(text: &str) -> Option<String> {
     if !text.contains("位置") || !text.contains('>') {
         return None;
     }
-    let crumbs = text.split(['>', '›', '»']).map(str::trim);
-    crumbs.filter(|c| is_office(c)).next_back().map(str::to_string)
+    text.split(['>', '›', '»']).map(str::trim).rfind(|c| is_office(c)).map(str::to_string)
 }
 
 /// A name that ends as offices' names do.

@@ -43,3 +43,8 @@ fn sheet() {
 fn whole_build() {
     replay("whole_build", baogao::fuzzing::whole_build);
 }
+
+#[test]
+fn import() {
+    replay("import", baogao::fuzzing::import);
+}

@@ -10,6 +10,7 @@ mod formats;
 mod fuzzed;
 mod hostile;
 mod html;
+mod import;
 mod properties;
 mod safety;
 mod sample;

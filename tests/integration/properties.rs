@@ -103,3 +103,40 @@ proptest! {
         prop_assert!(pdf.contains(&expected), "`{}` not in the PDF text", expected);
     }
 }
+
+/// A line of a document to import: a heading in one of the numbering
+/// styles, a figure with its unit among text, or any text at all.
+fn document_line() -> impl Strategy<Value = String> {
+    fn words() -> impl Strategy<Value = String> {
+        prop::collection::vec(text_char(), 0..30).prop_map(|cs| cs.into_iter().collect::<String>())
+    }
+    prop_oneof![
+        (prop::sample::select(vec!["一、", "二是", "（一）", "(二)", "1.", "（1）", "3、"]), words())
+            .prop_map(|(n, w)| format!("{n}{w}")),
+        (
+            words(),
+            0u32..100_000,
+            prop::sample::select(vec!["家次", "万元", "%", "个", "亿元", "多人次", "年", ""]),
+            words()
+        )
+            .prop_map(|(a, n, u, b)| format!("{a}{n}{u}{b}")),
+        (
+            words(),
+            prop::sample::select(vec!["，全区排名第二", "，同比下降3.5%", "，同比2020年增长12%", "**", "{{x}}", "。"])
+        )
+            .prop_map(|(a, b)| format!("{a}{b}")),
+        words(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Whatever a document holds, `baogao import` makes a folder that
+    /// loads: its YAML parses and every reference it wrote resolves.
+    #[test]
+    fn an_imported_document_always_loads(lines in prop::collection::vec(document_line(), 1..25)) {
+        let text = lines.join("\n\n");
+        baogao::fuzzing::import(text.as_bytes());
+    }
+}
