@@ -18,6 +18,7 @@ If `typst` is not on PATH and no --typst is given, typst-cli 0.15.1 is
 installed with `cargo install --locked` into benches/.typst (10-15 minutes).
 """
 import argparse
+import json
 import os
 import pathlib
 import re
@@ -211,7 +212,28 @@ def watch(report, project, typst, tmp, runs):
     return {"watch rebuild, one metric (s)": (b, t)}
 
 
-TARGETS = {"cold build (s)": 0.6, "watch rebuild, one metric (s)": 0.25, "peak memory (MB)": 1.0, "PDF size (KB)": 1.0}
+def preview(report, runs, typst_watch):
+    """baogao preview's save to the changed page painted in headless
+    Chromium (benches/preview_latency.mjs), against typst watch's save to
+    PDF for the same edit (measured in `watch`, this run); and how soon the
+    first and the last page appear after the preview is opened."""
+    proc = subprocess.Popen([str(BAOGAO), "preview", str(report)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        url = next(line.split()[2] for line in proc.stdout if line.startswith("preview at "))
+        values = [str(5000 + i) for i in range(runs)]
+        out = sh("node", ROOT / "benches" / "preview_latency.mjs", url, report, *values).stdout
+    finally:
+        proc.terminate()
+        proc.wait()
+    seen = json.loads(out)
+    return {
+        "preview, save to page painted (s)": (statistics.median(seen["saves"]) / 1000, typst_watch),
+        "preview opened, first page shown (s)": (seen["first"] / 1000, seen["last"] / 1000),
+    }
+
+
+TARGETS = {"cold build (s)": 0.6, "watch rebuild, one metric (s)": 0.25, "peak memory (MB)": 1.0, "PDF size (KB)": 1.0,
+           "preview, save to page painted (s)": 0.25}
 
 
 def main():
@@ -238,13 +260,16 @@ def main():
             results.update(watch(report, project, typst, tmp, args.runs))
             results.update(pages_cold(report, project, typst, tmp, max(3, args.runs // 3)))
             results.update(html_cold(report, project, typst, tmp, max(3, args.runs // 3)))
+            results.update(preview(report, args.runs, results["watch rebuild, one metric (s)"][1]))
             growth[kind] = results
             lines += [f"## {kind} ({pages} pages)", "",
                       "| measure | baogao | typst CLI | ratio | target | met |", "|---|---|---|---|---|---|"]
             for name, (b, t) in results.items():
                 ratio = b / t
                 target = TARGETS.get(name)
-                if target is None:  # measured, with no target set
+                if name.startswith("preview opened"):  # first page against last page, both baogao's
+                    lines.append(f"| {name} | {b:.3f} | last: {t:.3f} | — | — | — |")
+                elif target is None:  # measured, with no target set
                     lines.append(f"| {name} | {b:.3f} | {t:.3f} | {ratio:.3f} | — | — |")
                 else:
                     lines.append(f"| {name} | {b:.3f} | {t:.3f} | {ratio:.3f} | ≤ {target} | {'yes' if ratio <= target else 'NO'} |")

@@ -28,6 +28,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Rebuild a report whenever one of its files is saved.
     Watch(WatchArgs),
+    /// Show the report's pages in the browser, current at every save.
+    Preview(PreviewArgs),
     /// Print the JSON Schema of report.yaml or metrics.yaml, for editors.
     Schema(SchemaArgs),
     /// Write the sources attached to a PDF (PDF/A-3) into a folder.
@@ -143,6 +145,28 @@ pub struct WatchArgs {
     pub timings: bool,
     #[command(flatten)]
     pub formats: FormatArgs,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// The report folder (or its report.yaml).
+    pub report: PathBuf,
+    /// The port to listen on [default: a free one; also when N is taken].
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+    /// Open the preview in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Listen on this address instead of loopback (127.0.0.1): anyone on
+    /// that network can then read the report.
+    #[arg(long, value_name = "ADDR")]
+    pub host: Option<String>,
+    /// Open a clicked piece of text's source in this editor: `{file}` and
+    /// `{line}` are replaced, e.g. `code -g {file}:{line}`.
+    #[arg(long, value_name = "CMD")]
+    pub editor: Option<String>,
     #[command(flatten)]
     pub input: InputArgs,
 }

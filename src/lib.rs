@@ -16,5 +16,6 @@ pub mod cmd;
 pub mod export;
 pub mod fuzzing;
 pub mod import;
+pub mod preview;
 pub mod report;
 pub mod typeset;

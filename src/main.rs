@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         Command::Build(args) => cmd::build::run(args, format),
         Command::Check(args) => cmd::check::run(args, format),
         Command::Watch(args) => cmd::watch::run(args, format),
+        Command::Preview(args) => cmd::preview::run(args, format),
         Command::Schema(args) => cmd::schema::run(args),
         Command::Extract(args) => cmd::extract::run(args),
         Command::Init(args) => cmd::init::run(args),

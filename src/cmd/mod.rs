@@ -8,6 +8,7 @@ pub mod check;
 pub mod extract;
 pub mod import;
 pub mod init;
+pub mod preview;
 pub mod schema;
 pub mod session;
 pub mod watch;

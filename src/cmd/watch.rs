@@ -37,16 +37,38 @@ const SETTLE: Duration = Duration::from_millis(100);
 
 /// Builds, then rebuilds on every relevant change until Ctrl-C.
 pub fn run(args: &WatchArgs, format: MessageFormat) -> Result {
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    // Fails only if a handler is set already; the watch then ends by signal.
-    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    let stop = stop_on_ctrl_c();
     let mut session = Session::open(&args.report, font_store(&args.input))?;
     let outputs = session.outputs(args.output.as_deref());
     let target = Target { outputs, asked: Asked::of(&args.formats), format };
     // Most pages of a rebuild are drawn as in the last one: take those
     // drawings instead of drawing them again (exports run on this thread).
     typst_pdf::reuse_pages(true);
+    let started = format!("watching {} (Ctrl-C to stop)", session.dir.display());
+    watch_folder(&mut session, &stop, &started, |session, files| build(session, args, &target, files))?;
+    say!("stopped watching");
+    Ok(())
+}
+
+/// A flag Ctrl-C raises: the command finishes what it is writing, then
+/// stops.
+pub(super) fn stop_on_ctrl_c() -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    // Fails only if a handler is set already; the command then ends by signal.
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    stop
+}
+
+/// Calls `build` once, says `started`, then calls it again on every save
+/// that changes a file the report uses, until `stop` is raised. `build`
+/// sets the files it used (`Watched::used`) when the report loads.
+pub(super) fn watch_folder(
+    session: &mut Session,
+    stop: &AtomicBool,
+    started: &str,
+    mut build: impl FnMut(&mut Session, &mut Watched),
+) -> Result {
     let (tx, rx) = mpsc::channel();
     let watcher = notify::recommended_watcher(move |event| {
         let _ = tx.send(event);
@@ -55,8 +77,8 @@ pub fn run(args: &WatchArgs, format: MessageFormat) -> Result {
     watcher.watch(session.folder.root(), RecursiveMode::Recursive).map_err(|e| cannot_watch(&e))?;
     let mut files = Watched { folder: session.folder.clone(), used: Vec::new(), built: Vec::new() };
     files.built = files.contents();
-    build(&mut session, args, &target, &mut files);
-    say!("watching {} (Ctrl-C to stop)", session.dir.display());
+    build(session, &mut files);
+    say!("{started}");
     while !stop.load(Ordering::SeqCst) {
         match rx.recv_timeout(Duration::from_millis(100)) {
             Ok(Ok(event)) if files.changed(&event) => {
@@ -72,13 +94,12 @@ pub fn run(args: &WatchArgs, format: MessageFormat) -> Result {
                     continue;
                 }
                 files.built = now;
-                build(&mut session, args, &target, &mut files);
+                build(session, &mut files);
             }
             Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
     }
-    say!("stopped watching");
     Ok(())
 }
 
@@ -135,9 +156,15 @@ fn build(session: &mut Session, args: &WatchArgs, target: &Target, files: &mut W
     // compiled nothing and ages nothing, so typing through an error loses
     // no results.
     if compiled {
-        comemo::evict(1);
-        settle_heap();
+        after_compile();
     }
+}
+
+/// After a build that compiled: typst's caches keep what this compile
+/// used, and the heap is settled for the next.
+pub(super) fn after_compile() {
+    comemo::evict(1);
+    settle_heap();
 }
 
 /// The eviction has just freed much of the heap, and glibc sorts freed
@@ -169,10 +196,10 @@ fn settle(rx: &mpsc::Receiver<notify::Result<notify::Event>>, files: &Watched) {
 /// Anything else in the folder, such as an editor's temporary and swap files
 /// or our own PDFs, is not watched: an editor that writes `metrics.yaml.new`
 /// and renames it over `metrics.yaml` rebuilds once, on the rename.
-struct Watched {
+pub(super) struct Watched {
     folder: Folder,
     /// Relative to the folder, as the report names them.
-    used: Vec<String>,
+    pub used: Vec<String>,
     /// The [`contents`](Self::contents) the last build started from.
     built: Contents,
 }

@@ -18,15 +18,36 @@ use typst_svg::SvgOptions;
 
 /// Each page as an SVG document, drawn on all cores.
 pub fn export(document: &PagedDocument) -> Vec<Vec<u8>> {
-    let options = SvgOptions::default();
-    document.pages().par_iter().map(|page| with_text(typst_svg::svg(page, &options), page).into_bytes()).collect()
+    document.pages().par_iter().map(|page| svg(page).into_bytes()).collect()
+}
+
+/// One page as an SVG document, with its text laid over it.
+pub fn svg(page: &Page) -> String {
+    with_text(typst_svg::svg(page, &SvgOptions::default()), page)
+}
+
+/// The page's text alone, invisible, as an SVG document the page's size:
+/// laid over a picture of the page (the preview's), it makes the text
+/// selectable, findable and clickable.
+pub fn text_only(page: &Page) -> String {
+    let (w, h) = (page.frame.width().to_pt(), page.frame.height().to_pt());
+    let open = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.3} {h:.3}" width="{w:.3}pt" height="{h:.3}pt">"#
+    );
+    format!("{open}{}</svg>", text_layer(page))
+}
+
+/// The page's runs of text as transparent `<text>` elements, in one group.
+fn text_layer(page: &Page) -> String {
+    let mut layer = String::from(r#"<g class="text-layer" fill="transparent" stroke="none" aria-hidden="false">"#);
+    runs(&page.frame, Transform::identity(), &mut layer);
+    layer.push_str("</g>");
+    layer
 }
 
 /// `svg` with the page's text laid over it, before its closing tag.
 fn with_text(mut svg: String, page: &Page) -> String {
-    let mut layer = String::from(r#"<g class="text-layer" fill="transparent" stroke="none" aria-hidden="false">"#);
-    runs(&page.frame, Transform::identity(), &mut layer);
-    layer.push_str("</g>");
+    let layer = text_layer(page);
     match svg.rfind("</svg>") {
         Some(end) => svg.insert_str(end, &layer),
         None => svg.push_str(&layer),

@@ -50,7 +50,7 @@ impl Attachment {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Meta {
     pub title: String,
     pub subtitle: Option<String>,

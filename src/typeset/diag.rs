@@ -86,6 +86,16 @@ pub fn emit(messages: &[Message], format: MessageFormat) {
     }
 }
 
+/// The messages as the terminal shows them, without colour (the preview's
+/// error banner prints the same words).
+pub fn human_text(messages: &[Message]) -> String {
+    let mut out = Vec::new();
+    for message in messages {
+        let _ = write_human(&mut out, message, false);
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Works out file, line, column and the source line of a diagnostic.
 fn locate(world: Option<&BaogaoWorld>, d: &SourceDiagnostic) -> Message {
     let mut located = Message {

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{baogao, copy_fixture, edit, prepend_keys, root, tool_ok};
+use crate::support::{baogao, browser_tools, copy_fixture, edit, prepend_keys, root, tool_ok};
 
 /// The reports every check runs on: the three samples and one with every
 /// part of the format and text that markup would take for its own.
@@ -17,30 +17,6 @@ fn reports() -> Vec<PathBuf> {
         ["shiqiao-2021", "shiqiao-2021-briefing", "shiqiao-2021-gongwen"].iter().map(|n| content.join(n)).collect();
     list.push(root().join("tests/fixtures/every-block"));
     list
-}
-
-/// The browser test tools (`npm ci --prefix tests/browser`), Chromium and
-/// Java: where the Nu checker's jar is, or None (skipped locally; a failure
-/// under CI, whose .ci/run installs them).
-fn browser_tools() -> Option<PathBuf> {
-    let jar = root().join("tests/browser/node_modules/vnu-jar/build/dist/vnu.jar");
-    let chromium = std::env::var_os("CHROMIUM").map_or(PathBuf::from("/usr/bin/chromium"), PathBuf::from);
-    let java = Command::new("java").arg("-version").output().is_ok_and(|o| o.status.success());
-    let node = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
-    let missing: Vec<&str> = [("tests/browser/node_modules", jar.is_file()), ("chromium", chromium.is_file())]
-        .into_iter()
-        .chain([("java", java), ("node", node)])
-        .filter(|(_, there)| !there)
-        .map(|(name, _)| name)
-        .collect();
-    if missing.is_empty() {
-        return Some(jar);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("missing for the web page tests: {} (see .ci/run)", missing.join(", "));
-    }
-    eprintln!("skipping: missing {} (npm ci --prefix tests/browser; apt-get install chromium)", missing.join(", "));
-    None
 }
 
 /// Builds `dir` into `out/NAME.pdf` and `out/NAME.html` (plus `extra`

@@ -63,10 +63,12 @@ fn missing_in_order(paragraphs: &[String], pdf_text: &str) -> Vec<String> {
     missing
 }
 
-/// The sample's source as the site shows it: the article's lines between
+/// The sample's source as the site shows it (a copy of
+/// ../shared/seeds/shiqiao-2021-work-summary.txt): the article's lines between
 /// the 发布时间 line and 附件.
 fn seed_article() -> Vec<String> {
-    let seed = std::fs::read_to_string(root().join("../shared/seeds/shiqiao-2021-work-summary.txt")).expect("seed");
+    let seed =
+        std::fs::read_to_string(root().join("tests/fixtures/import/shiqiao-2021-work-summary.txt")).expect("seed");
     let lines: Vec<&str> = seed.lines().map(str::trim).collect();
     let start = lines.iter().position(|l| l.contains("发布时间")).expect("a 发布时间 line") + 1;
     let end = start + lines[start..].iter().position(|l| l.starts_with("附件")).expect("an 附件 line");
@@ -110,7 +112,7 @@ fn figures_in(text: &str) -> usize {
 fn the_sample_source_imports_into_a_report_that_prints_every_sentence_and_figure() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("shiqiao-2021");
-    let said = import_ok(&root().join("../shared/seeds/shiqiao-2021-work-summary.txt"), &dir, &[]);
+    let said = import_ok(&root().join("tests/fixtures/import/shiqiao-2021-work-summary.txt"), &dir, &[]);
     let pdf = tmp.path().join("imported.pdf");
     build_ok(&dir, &pdf);
     let report = std::fs::read_to_string(dir.join("report.yaml")).unwrap();
@@ -148,7 +150,7 @@ fn the_sample_source_imports_into_a_report_that_prints_every_sentence_and_figure
 
     // The same document imports to the same files.
     let again = tmp.path().join("again");
-    import_ok(&root().join("../shared/seeds/shiqiao-2021-work-summary.txt"), &again, &[]);
+    import_ok(&root().join("tests/fixtures/import/shiqiao-2021-work-summary.txt"), &again, &[]);
     for file in ["report.yaml", "metrics.yaml"] {
         assert!(std::fs::read(dir.join(file)).unwrap() == std::fs::read(again.join(file)).unwrap(), "{file} differs");
     }
@@ -158,7 +160,7 @@ fn the_sample_source_imports_into_a_report_that_prints_every_sentence_and_figure
 fn check_reports_the_numbers_left_as_text_with_their_lines_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("checked");
-    let said = import_ok(&root().join("../shared/seeds/shiqiao-2021-work-summary.txt"), &dir, &["--check"]);
+    let said = import_ok(&root().join("tests/fixtures/import/shiqiao-2021-work-summary.txt"), &dir, &["--check"]);
     assert!(!dir.exists(), "--check wrote the folder");
     assert!(said.contains("shiqiao-2021-work-summary.txt:20: 3,967.67 — written with a thousands separator"), "{said}");
     assert!(said.contains("figures would become metrics"), "{said}");
@@ -168,7 +170,7 @@ fn check_reports_the_numbers_left_as_text_with_their_lines_and_writes_nothing() 
 fn next_year_takes_last_years_ids_and_names_its_report() {
     let tmp = tempfile::tempdir().unwrap();
     let (last, this) = (tmp.path().join("shiqiao-2020"), tmp.path().join("shiqiao-2021"));
-    let seed = root().join("../shared/seeds/shiqiao-2021-work-summary.txt");
+    let seed = root().join("tests/fixtures/import/shiqiao-2021-work-summary.txt");
     import_ok(&seed, &last, &[]);
     // Last year called one metric otherwise: its id is taken.
     let metrics = std::fs::read_to_string(last.join("metrics.yaml")).unwrap();

@@ -11,6 +11,7 @@ mod fuzzed;
 mod hostile;
 mod html;
 mod import;
+mod preview;
 mod properties;
 mod safety;
 mod sample;

@@ -385,3 +385,27 @@ pub fn differing(a: &(u32, u32, Vec<u8>), b: &(u32, u32, Vec<u8>)) -> f64 {
         .count();
     count as f64 / (w * h) as f64
 }
+
+/// The browser test tools (`npm ci --prefix tests/browser`), Chromium and
+/// Java: where the Nu checker's jar is, or None (skipped locally; a failure
+/// under CI, whose .ci/run installs them).
+pub fn browser_tools() -> Option<PathBuf> {
+    let jar = root().join("tests/browser/node_modules/vnu-jar/build/dist/vnu.jar");
+    let chromium = std::env::var_os("CHROMIUM").map_or(PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    let java = Command::new("java").arg("-version").output().is_ok_and(|o| o.status.success());
+    let node = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    let missing: Vec<&str> = [("tests/browser/node_modules", jar.is_file()), ("chromium", chromium.is_file())]
+        .into_iter()
+        .chain([("java", java), ("node", node)])
+        .filter(|(_, there)| !there)
+        .map(|(name, _)| name)
+        .collect();
+    if missing.is_empty() {
+        return Some(jar);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("missing for the web page tests: {} (see .ci/run)", missing.join(", "));
+    }
+    eprintln!("skipping: missing {} (npm ci --prefix tests/browser; apt-get install chromium)", missing.join(", "));
+    None
+}

@@ -1,0 +1,331 @@
+//! `baogao preview`'s state: the report's pages as the browser gets them,
+//! the last error, the PDF; and the server that hands them out
+//! (`server.rs`) and finds where a clicked piece of text comes from
+//! (`source.rs`).
+//!
+//! After a rebuild, a page whose content is as before keeps its version,
+//! so the browser fetches only the pages that changed. A page is shown as
+//! a PNG the width it is shown at, with its text laid over it as
+//! transparent SVG text (to select, find and click): Chromium paints a
+//! page drawn as SVG paths (glyph outlines) in about 140 ms on this
+//! machine, a picture in a few (benches/results.md). Pages are drawn when
+//! first asked for, so on a long report the first page shows before the
+//! last is drawn.
+
+pub mod server;
+mod source;
+
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde::Serialize;
+use typst::layout::{Frame, FrameItem};
+use typst_layout::{Page, PagedDocument};
+
+use crate::export::pdf::Standards;
+use crate::report::Folder;
+use crate::report::document::Meta;
+use crate::typeset::diag::{self, Message};
+
+/// What every open tab is shown, and what the server needs to answer.
+pub struct Preview {
+    state: Mutex<State>,
+    /// The state as the browser reads it, sent to every tab on a change;
+    /// a tab that is behind gets the newest only (no backlog). Gone once
+    /// the preview closes, which ends every tab's stream.
+    events: Mutex<Option<tokio::sync::watch::Sender<Arc<str>>>>,
+    /// Asked for by the page's requests that open an editor, so that no
+    /// other site can make them.
+    pub token: String,
+    pub folder: Folder,
+    /// `--editor CMD`, with `{file}` and `{line}`.
+    pub editor: Option<String>,
+    /// The PDF's file name, for the download.
+    pub pdf_name: String,
+}
+
+#[derive(Default)]
+struct State {
+    version: u64,
+    pages: Vec<Arc<Slot>>,
+    error: Option<Vec<Message>>,
+    /// What the PDF is made of, and the PDF once asked for, by version.
+    pdf_input: Option<Arc<PdfInput>>,
+    pdf: Option<(u64, Arc<Vec<u8>>)>,
+    /// The report's files (report.yaml, metrics, tables), for click to source.
+    sources: Vec<String>,
+}
+
+/// The laid-out report with what its PDF needs: made into a PDF only when
+/// the download is asked for, so that no rebuild waits for it.
+pub struct PdfInput {
+    pub pages: PagedDocument,
+    pub meta: Meta,
+    pub standards: Standards,
+}
+
+/// A page: its content, the version it changed at, its drawings once made.
+struct Slot {
+    page: Page,
+    /// typst's hash of the page (cached in its frames: cheap), and of what
+    /// it draws, which decides whether it changed when typst's differs.
+    hash: u128,
+    drawn: u128,
+    version: u64,
+    /// The text layer.
+    text: OnceLock<Arc<str>>,
+    /// The last picture asked for, and its width in pixels.
+    picture: Mutex<Option<(u32, Arc<Vec<u8>>)>>,
+}
+
+/// The narrowest and widest pictures of a page drawn, in pixels.
+const PICTURE_WIDTHS: std::ops::RangeInclusive<u32> = 200..=4000;
+
+/// The state as the browser reads it.
+#[derive(Serialize)]
+struct Shown<'a> {
+    version: u64,
+    pages: Vec<PageShown>,
+    error: Option<ErrorShown<'a>>,
+    editor: bool,
+}
+
+#[derive(Serialize)]
+struct PageShown {
+    /// The version the page last changed at: the browser fetches it anew
+    /// when this differs from what it has.
+    v: u64,
+    /// Size in points.
+    w: f64,
+    h: f64,
+}
+
+#[derive(Serialize)]
+struct ErrorShown<'a> {
+    /// The words the terminal prints.
+    text: String,
+    messages: &'a [Message],
+}
+
+impl Preview {
+    pub fn new(folder: Folder, editor: Option<String>, pdf_name: String) -> Arc<Self> {
+        let (events, _) = tokio::sync::watch::channel(Arc::from("{}"));
+        let token = token();
+        Arc::new(Self { state: Mutex::default(), events: Mutex::new(Some(events)), token, folder, editor, pdf_name })
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A build laid the report out: its pages replace the last ones, each
+    /// keeping its version (and drawings) where it draws the same. The
+    /// pages that changed are drawn at once, as wide as the last ones
+    /// were shown, so the pictures are ready by the time the tabs ask.
+    pub fn set_pages(&self, pdf: PdfInput, sources: Vec<String>) {
+        let changed: Vec<(Arc<Slot>, u32)> = {
+            let mut state = self.state();
+            state.version += 1;
+            let version = state.version;
+            let old = std::mem::take(&mut state.pages);
+            let mut changed = Vec::new();
+            state.pages = pdf
+                .pages
+                .pages()
+                .iter()
+                .enumerate()
+                .map(|(i, page)| {
+                    let last = old.get(i);
+                    let hash = typst::utils::hash128(page);
+                    if let Some(slot) = last.filter(|s| s.hash == hash) {
+                        return slot.clone();
+                    }
+                    let drawn = typst::utils::hash128(&Drawn(page));
+                    if let Some(slot) = last.filter(|s| s.drawn == drawn) {
+                        return slot.clone();
+                    }
+                    let slot = Arc::new(Slot::new(page.clone(), hash, drawn, version));
+                    if let Some(width) = last.and_then(|s| s.width()) {
+                        changed.push((slot.clone(), width));
+                    }
+                    slot
+                })
+                .collect();
+            state.error = None;
+            state.sources = sources;
+            state.pdf_input = Some(Arc::new(pdf));
+            self.publish(&state);
+            changed
+        };
+        use rayon::prelude::*;
+        changed.par_iter().for_each(|(slot, width)| {
+            slot.picture(*width);
+        });
+    }
+
+    /// A build failed: the error shows over the last good pages.
+    pub fn set_error(&self, messages: Vec<Message>) {
+        let mut state = self.state();
+        state.version += 1;
+        state.error = Some(messages);
+        self.publish(&state);
+    }
+
+    fn publish(&self, state: &State) {
+        let json = shown(state, self.editor.is_some());
+        if let Some(events) = &*self.events.lock().unwrap_or_else(|e| e.into_inner()) {
+            events.send_replace(Arc::from(json));
+        }
+    }
+
+    /// The state as the browser reads it, now.
+    pub fn shown(&self) -> String {
+        shown(&self.state(), self.editor.is_some())
+    }
+
+    /// A receiver of the state as it changes; none once closed.
+    pub fn subscribe(&self) -> Option<tokio::sync::watch::Receiver<Arc<str>>> {
+        self.events.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(|e| e.subscribe())
+    }
+
+    /// Ends every tab's event stream: the server is stopping.
+    pub fn close(&self) {
+        self.events.lock().unwrap_or_else(|e| e.into_inner()).take();
+    }
+
+    fn slot(&self, n: usize) -> Option<Arc<Slot>> {
+        self.state().pages.get(n.checked_sub(1)?).cloned()
+    }
+
+    /// Page `n`'s (from 1) text layer, made now if it was not yet.
+    pub fn page_text(&self, n: usize) -> Option<Arc<str>> {
+        let slot = self.slot(n)?;
+        Some(slot.text.get_or_init(|| Arc::from(crate::export::svg::text_only(&slot.page))).clone())
+    }
+
+    /// Page `n` as a PNG `width` pixels wide (within [`PICTURE_WIDTHS`]),
+    /// drawn now unless it was last drawn at that width.
+    pub fn page_picture(&self, n: usize, width: u32) -> Option<Arc<Vec<u8>>> {
+        self.slot(n)?.picture(width)
+    }
+
+    /// The PDF of the pages last set, made now if it was not yet: the same
+    /// bytes as `baogao build` writes.
+    pub fn pdf(&self) -> Option<Result<Arc<Vec<u8>>, String>> {
+        let (version, input) = {
+            let state = self.state();
+            if let Some((v, pdf)) = &state.pdf
+                && *v == state.version
+            {
+                return Some(Ok(pdf.clone()));
+            }
+            (state.version, state.pdf_input.clone()?)
+        };
+        let made = match crate::export::pdf::export(&input.pages, &input.meta, &input.standards) {
+            Ok(bytes) => Arc::new(bytes),
+            Err(errors) => {
+                return Some(Err(errors.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")));
+            }
+        };
+        self.state().pdf = Some((version, made.clone()));
+        Some(Ok(made))
+    }
+
+    /// Where `text` (a run clicked on, with the runs before it as
+    /// `context`) comes from in the report's files.
+    pub fn source_of(&self, text: &str, context: &[String]) -> Option<source::Location> {
+        let sources = self.state().sources.clone();
+        source::locate(&self.folder, &sources, text, context)
+    }
+
+    /// Whether `file` is one of the report's files (what an editor may open).
+    pub fn is_source(&self, file: &str) -> bool {
+        self.state().sources.iter().any(|s| s == file)
+    }
+}
+
+impl Slot {
+    fn new(page: Page, hash: u128, drawn: u128, version: u64) -> Self {
+        Self { page, hash, drawn, version, text: OnceLock::new(), picture: Mutex::new(None) }
+    }
+
+    /// The width the page was last drawn at, if it was.
+    fn width(&self) -> Option<u32> {
+        self.picture.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(|(w, _)| *w)
+    }
+
+    /// The page as a PNG `width` pixels wide; another thread asking for the
+    /// same waits for this one's drawing instead of drawing it again.
+    fn picture(&self, width: u32) -> Option<Arc<Vec<u8>>> {
+        let width = width.clamp(*PICTURE_WIDTHS.start(), *PICTURE_WIDTHS.end());
+        let mut picture = self.picture.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((drawn, png)) = &*picture
+            && *drawn == width
+        {
+            return Some(png.clone());
+        }
+        let per_pt = f64::from(width) / self.page.frame.width().to_pt().max(1.0);
+        let png = Arc::new(crate::export::png::page_picture(&self.page, per_pt).ok()?);
+        *picture = Some((width, png.clone()));
+        Some(png)
+    }
+}
+
+/// A page as drawn: what its SVG shows. The introspection tags and links
+/// a page's frames also hold name places in the document, which move when
+/// an edit earlier in it adds or takes away an element, though nothing on
+/// this page looks different.
+struct Drawn<'a>(&'a Page);
+
+impl std::hash::Hash for Drawn<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.fill.hash(state);
+        drawn(&self.0.frame, state);
+    }
+}
+
+fn drawn<H: std::hash::Hasher>(frame: &Frame, state: &mut H) {
+    use std::hash::Hash;
+    frame.size().hash(state);
+    for (position, item) in frame.items() {
+        match item {
+            FrameItem::Tag(_) | FrameItem::Link(..) => continue,
+            FrameItem::Group(group) => {
+                position.hash(state);
+                group.transform.hash(state);
+                group.clip.hash(state);
+                drawn(&group.frame, state);
+            }
+            other => {
+                position.hash(state);
+                other.hash(state);
+            }
+        }
+    }
+}
+
+fn shown(state: &State, editor: bool) -> String {
+    let pages = state
+        .pages
+        .iter()
+        .map(|slot| PageShown {
+            v: slot.version,
+            w: slot.page.frame.width().to_pt(),
+            h: slot.page.frame.height().to_pt(),
+        })
+        .collect();
+    let error = state.error.as_deref().map(|messages| ErrorShown { text: diag::human_text(messages), messages });
+    serde_json::to_string(&Shown { version: state.version, pages, error, editor }).expect("the state serialises")
+}
+
+/// 128 random bits as hex, from the system's randomness.
+fn token() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    // RandomState is seeded from the OS's randomness; two of them give
+    // 128 bits.
+    let bits = |n: u64| {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(n);
+        h.finish()
+    };
+    format!("{:016x}{:016x}", bits(1), bits(2))
+}
