@@ -24,16 +24,16 @@ pub fn run(args: &PreviewArgs, format: MessageFormat) -> Result {
     let pdf_name = pdf.file_name().map_or("report.pdf".into(), |n| n.to_string_lossy().into_owned());
     let preview = Preview::new(session.folder.clone(), args.editor.clone(), pdf_name);
     let (listener, address) = bind(args)?;
-    let url = format!("http://{}/", host_port(address));
+    let url = format!("http://{address}/");
     let server = spawn_server(preview.clone(), listener, hosts(address), stop.clone())?;
     let started = format!("preview at {url} (Ctrl-C to stop)");
-    let opened = args.open.then(|| open_browser(&url));
+    // The page opens at once and fills in as the first build ends.
+    if let Some(Err(e)) = args.open.then(|| open_browser(&url)) {
+        eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
+    }
     let watched = watch_folder(&mut session, &stop, &started, |session, files| {
         build(session, &args.input, &preview, files, format);
     });
-    if let Some(Err(e)) = opened {
-        eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
-    }
     stop.store(true, Ordering::SeqCst);
     let _ = server.join();
     watched?;
@@ -79,16 +79,11 @@ fn bind(args: &PreviewArgs) -> Result<(TcpListener, SocketAddr)> {
     Ok((listener, address))
 }
 
-/// `127.0.0.1:8080`, `[::1]:8080`.
-fn host_port(address: SocketAddr) -> String {
-    address.to_string()
-}
-
 /// The `Host` values the server answers to: its address, and for
 /// loopback the names of loopback.
 fn hosts(address: SocketAddr) -> Vec<String> {
     let port = address.port();
-    let mut hosts = vec![host_port(address)];
+    let mut hosts = vec![address.to_string()];
     if address.ip().is_loopback() {
         hosts.extend([format!("localhost:{port}"), format!("127.0.0.1:{port}"), format!("[::1]:{port}")]);
     }
@@ -149,6 +144,7 @@ fn build(session: &mut Session, input: &InputArgs, preview: &Preview, files: &mu
             say!("build failed after {secs:.2} s; the preview shows the error over the last good pages");
         }
     }
+    // As in `watch`: a build that stopped at loading ages no results.
     if compiled {
         after_compile();
     }

@@ -147,21 +147,19 @@ fn build(session: &mut Session, args: &WatchArgs, target: &Target, files: &mut W
             }
         }
     }
-    // Keep the memoized results the next edit is likely to reuse: those
-    // this compile used, which hold everything an edit leaves alone.
-    // typst-cli keeps those of the last ten compiles, which makes an undo
-    // quick but every lookup slower (more results to choose from): the 10x
-    // report's one-figure rebuild took about 3 ms more, and an undo costs
-    // what any edit does. A build that stopped at loading (a YAML error)
-    // compiled nothing and ages nothing, so typing through an error loses
-    // no results.
+    // A build that stopped at loading (a YAML error) compiled nothing and
+    // ages nothing, so typing through an error loses no results.
     if compiled {
         after_compile();
     }
 }
 
 /// After a build that compiled: typst's caches keep what this compile
-/// used, and the heap is settled for the next.
+/// used, and the heap is settled for the next. Those results hold
+/// everything an edit leaves alone. typst-cli keeps those of the last ten
+/// compiles, which makes an undo quick but every lookup slower (more
+/// results to choose from): the 10x report's one-figure rebuild took about
+/// 3 ms more, and an undo costs what any edit does.
 pub(super) fn after_compile() {
     comemo::evict(1);
     settle_heap();
