@@ -7,10 +7,10 @@
 //! so the browser fetches only the pages that changed. A page is shown as
 //! a PNG the width it is shown at, with its text laid over it as
 //! transparent SVG text (to select, find and click): Chromium paints a
-//! page drawn as SVG paths (glyph outlines) in about 140 ms on this
-//! machine, a picture in a few (benches/results.md). Pages are drawn when
-//! first asked for, so on a long report the first page shows before the
-//! last is drawn.
+//! page drawn as SVG paths (glyph outlines) many times slower than a
+//! picture of it, which decides how soon an edit shows. Pages are drawn
+//! when first asked for, so on a long report the first page shows before
+//! the last is drawn.
 
 pub mod server;
 mod source;
