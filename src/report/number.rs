@@ -12,26 +12,23 @@ pub fn format(value: f64, decimals: Option<u8>, grouping: bool) -> String {
 
 /// A change in percent with its sign: `+17.5%`, `-25.3%`, `0%`.
 pub fn format_change(change: f64) -> String {
-    let text = format!("{}%", format(change.abs(), None, false));
-    if change > 0.0 {
-        format!("+{text}")
-    } else if change < 0.0 {
-        format!("-{text}")
-    } else {
-        text
-    }
+    signed(change, "+", "-", None)
 }
 
 /// A change in words, as reports write it after 同比: `增长17.5%`,
 /// `下降25.3%`, `持平`.
 pub fn format_growth(change: f64) -> String {
+    signed(change, "增长", "下降", Some("持平"))
+}
+
+/// The size of `change` in percent after `up` or `down`; no change as
+/// `flat`, else as its size alone.
+fn signed(change: f64, up: &str, down: &str, flat: Option<&str>) -> String {
     let size = format!("{}%", format(change.abs(), None, false));
-    if change > 0.0 {
-        format!("增长{size}")
-    } else if change < 0.0 {
-        format!("下降{size}")
-    } else {
-        "持平".into()
+    match change.partial_cmp(&0.0) {
+        Some(std::cmp::Ordering::Greater) => format!("{up}{size}"),
+        Some(std::cmp::Ordering::Less) => format!("{down}{size}"),
+        _ => flat.map_or(size, str::to_string),
     }
 }
 
@@ -69,6 +66,18 @@ fn group_thousands(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn changes_with_signs_and_in_words() {
+        assert_eq!(
+            (format_change(17.5), format_change(-25.3), format_change(0.0)),
+            ("+17.5%".into(), "-25.3%".into(), "0%".into())
+        );
+        assert_eq!(
+            (format_growth(17.5), format_growth(-25.3), format_growth(0.0)),
+            ("增长17.5%".into(), "下降25.3%".into(), "持平".into())
+        );
+    }
 
     #[test]
     fn prints_as_written() {
