@@ -277,6 +277,30 @@ fn it_holds_up_under_a_flood_and_many_saves_and_stops_cleanly_on_ctrl_c() {
 }
 
 #[test]
+fn the_editor_opens_a_file_of_the_report_for_the_page_alone() {
+    let marks = tempfile::tempdir().unwrap();
+    let editor = format!("touch {}/opened-{{line}}", marks.path().display());
+    let preview = Running::start(&["--editor", &editor]);
+    let host = preview.address.clone();
+    let page = String::from_utf8_lossy(&preview.get("/").1).into_owned();
+    let token = page.split("data-token=\"").nth(1).and_then(|t| t.split('"').next()).expect("the page holds its token");
+    let open = |file: &str, token: &str| {
+        let head = format!(
+            "POST /open?file={file}&line=6 HTTP/1.1\r\nHost: {host}\r\nX-Baogao-Token: {token}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        preview.request(&head).0
+    };
+    assert_eq!(open("metrics.yaml", "wrong"), 403);
+    assert_eq!(open("../../etc/passwd", token), 403, "a file outside the report");
+    assert_eq!(open("metrics.yaml", token), 204);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !marks.path().join("opened-6").exists() {
+        assert!(Instant::now() < deadline, "the editor was not run");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
 fn a_taken_port_gives_a_free_one_and_no_address_is_refused() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
