@@ -228,6 +228,17 @@ pub struct InputArgs {
     /// (each 1000 rows take about 100 MB of memory while the PDF is made).
     #[arg(long, value_name = "N", default_value_t = crate::report::DEFAULT_MAX_TABLE_ROWS)]
     pub max_table_rows: usize,
+    /// The most pixels per inch a photo keeps at its printed size; larger
+    /// ones are resampled [default: report.yaml's `image_dpi`, else 300].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(72..=1200))]
+    pub image_dpi: Option<u32>,
+}
+
+impl InputArgs {
+    /// What these options ask of loading.
+    pub fn load_options(&self) -> crate::report::Options {
+        crate::report::Options { max_table_rows: self.max_table_rows, image_dpi: self.image_dpi }
+    }
 }
 
 /// The options as given when none are, for builds made in-process.
@@ -240,6 +251,7 @@ impl Default for InputArgs {
             attach_sources: false,
             duplex: false,
             max_table_rows: crate::report::DEFAULT_MAX_TABLE_ROWS,
+            image_dpi: None,
         }
     }
 }

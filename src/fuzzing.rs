@@ -83,7 +83,7 @@ pub fn import(data: &[u8]) {
         }
         let folder = crate::report::Folder::open(dir.path()).expect("the folder opens");
         if let Err(problems) =
-            crate::report::load(&folder, crate::report::DEFAULT_MAX_TABLE_ROWS, &mut Default::default())
+            crate::report::load(&folder, &Default::default(), &mut Default::default())
         {
             let report = String::from_utf8_lossy(&imported.folder.files[0].1);
             let metrics = String::from_utf8_lossy(&imported.folder.files[1].1);

@@ -164,10 +164,22 @@ impl Session {
     /// Loads and checks the report (references, files, fonts' coverage of
     /// every character, standards).
     pub fn load(&mut self, input: &InputArgs) -> Result<Job> {
-        let mut loaded = report::load(&self.folder, input.max_table_rows, &mut self.kept)
+        let mut loaded = report::load(&self.folder, &input.load_options(), &mut self.kept)
             .map_err(|problems| Failure::problems(&self.world, &problems))?;
         self.world.set_template(&loaded.template);
         let standards = standards(input, &loaded).map_err(|p| Failure::problems(&self.world, &[p]))?;
+        let conditional = &loaded.document.conditional;
+        let refused: Vec<Problem> = [
+            (standards.needs_alt(), &conditional.without_alt),
+            (standards.forbids_transparency(), &conditional.transparent),
+        ]
+        .into_iter()
+        .filter(|(applies, _)| *applies)
+        .flat_map(|(_, problems)| problems.iter().cloned())
+        .collect();
+        if !refused.is_empty() {
+            return Err(Failure::problems(&self.world, &refused));
+        }
         if standards.wants_sources() || input.attach_sources || loaded.attach_sources {
             loaded.document.attachments = loaded.sources.iter().map(|s| Attachment::of(s)).collect();
         }
@@ -213,7 +225,7 @@ impl Session {
     pub fn export(&self, job: &Job, typeset: Option<&Typeset>, asked: &Asked) -> Result<Exports> {
         let start = Instant::now();
         let loaded = &job.loaded;
-        let layout = html_layout(&loaded.template);
+        let layout = loaded.template.layout();
         let template = loaded.html_template.as_ref().map(|(path, text)| (path.as_str(), text.as_str()));
         let html = html::Options { layout, fragment: asked.html_fragment, template };
         let cx = Context { document: &loaded.document, standards: &job.standards, ppi: asked.ppi, html };
@@ -265,16 +277,6 @@ impl Session {
         let pdf = self.dir.join(format!("{}.pdf", name.as_deref().unwrap_or("report")));
         Outputs::new(given.map_or(pdf, Path::to_path_buf))
     }
-}
-
-/// The layout the web page follows: the built-in template's, an ejected
-/// one's (`gongwen.typ` is still a gongwen), else `report`'s.
-fn html_layout(template: &report::Template) -> &'static str {
-    let name = match template {
-        report::Template::Builtin(name) => name,
-        report::Template::Own(path) => path.rsplit('/').next().and_then(|f| f.strip_suffix(".typ")).unwrap_or(""),
-    };
-    report::BUILTIN_TEMPLATES.iter().find(|t| **t == name).copied().unwrap_or("report")
 }
 
 /// The byte range of line `n` (from 1) of `text`, without its line break.

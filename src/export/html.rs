@@ -6,9 +6,14 @@
 //! Text is data here too: every value is HTML-escaped as it is printed,
 //! whatever the template's name, so `<script>` in a report is text.
 
+use std::collections::HashMap;
+
+use base64::Engine;
 use minijinja::{Environment, Error, ErrorKind, Value, context};
+use serde_json::Value as Json;
 
 use crate::report::document::Document;
+use crate::report::picture::Picture;
 use crate::typeset::data;
 
 /// The built-in HTML template, which `baogao init --eject` writes out.
@@ -40,11 +45,14 @@ pub struct TemplateError {
 /// The page's bytes.
 pub fn export(document: &Document, options: &Options) -> Result<Vec<u8>, TemplateError> {
     let (name, source) = options.template.unwrap_or((BUILTIN_NAME, BUILTIN));
-    let env = environment();
-    let report: serde_json::Value =
+    let mut env = environment();
+    let pictures: HashMap<String, String> = document.pictures.iter().map(|p| (p.path.clone(), data_url(p))).collect();
+    env.add_function("picture", move |src: &str| pictures.get(src).cloned().unwrap_or_default());
+    let mut report: serde_json::Value =
         serde_json::from_slice(&data::whole(document)).expect("the document's JSON reads back");
+    let rich = number_figures(&mut report) || !document.pictures.is_empty() || uses_new_blocks(&report);
     let page = env
-        .render_named_str(name, source, context! { report, layout => options.layout, fragment => options.fragment })
+        .render_named_str(name, source, context! { report, rich, layout => options.layout, fragment => options.fragment })
         .map_err(|e| template_error(name, &e))?;
     Ok(tidy(&page).into_bytes())
 }
@@ -65,7 +73,74 @@ fn environment() -> Environment<'static> {
     env.add_function("date_text", date_text);
     env.add_function("date_iso", date_iso);
     env.add_function("bar", bar);
+    env.add_function("level_number", |level: u32, n: u32| match level {
+        1 => format!("{}、", chinese(n)),
+        2 => format!("（{}）", chinese(n)),
+        3 => format!("{n}."),
+        _ => format!("（{n}）"),
+    });
     env
+}
+
+/// A picture as a `data:` URL. The page stays one file that asks for
+/// nothing; the photos are resampled for print already, so a third more
+/// for base64 is a few hundred kilobytes a photo.
+fn data_url(p: &Picture) -> String {
+    format!("data:{};base64,{}", p.kind.mime(), base64::engine::general_purpose::STANDARD.encode(&p.bytes))
+}
+
+/// Numbers captioned figures (图N) and titled tables (表N) through the
+/// report, in the order the PDF's counters meet them: the summary, each
+/// section's blocks before its parts', then the appendix.
+/// Whether anything was numbered.
+fn number_figures(report: &mut Json) -> bool {
+    let mut counts = (0, 0);
+    let mut walk_blocks = |blocks: Option<&mut Json>, counts: &mut (u32, u32)| {
+        for b in blocks.and_then(Json::as_array_mut).into_iter().flatten() {
+            let mut figures: Vec<&mut Json> = match b["kind"].as_str() {
+                Some("image") => vec![b],
+                Some("images") => b["rows"].as_array_mut().into_iter().flatten().flat_map(|r| r.as_array_mut().into_iter().flatten()).collect(),
+                Some("table") if !b["title"].is_null() => {
+                    counts.1 += 1;
+                    b["number"] = counts.1.into();
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            };
+            for f in figures.iter_mut().filter(|f| !f["caption"].is_null()) {
+                counts.0 += 1;
+                f["number"] = counts.0.into();
+            }
+        }
+    };
+    fn parts(section: &mut Json, walk: &mut dyn FnMut(Option<&mut Json>, &mut (u32, u32)), counts: &mut (u32, u32)) {
+        walk(section.get_mut("blocks"), counts);
+        for sub in section["subsections"].as_array_mut().into_iter().flatten() {
+            parts(sub, walk, counts);
+        }
+    }
+    walk_blocks(report.get_mut("summary_blocks"), &mut counts);
+    for s in report["sections"].as_array_mut().into_iter().flatten() {
+        parts(s, &mut walk_blocks, &mut counts);
+    }
+    for a in report["appendix"].as_array_mut().into_iter().flatten() {
+        walk_blocks(a.get_mut("blocks"), &mut counts);
+    }
+    counts != (0, 0)
+}
+
+/// Whether the report has a block other than text, or a chart other than
+/// bars, anywhere.
+fn uses_new_blocks(value: &Json) -> bool {
+    match value {
+        Json::Object(map) => {
+            let kind = map.get("kind").and_then(Json::as_str);
+            matches!(kind, Some("image" | "images" | "table" | "list" | "column" | "line" | "pie"))
+                || map.values().any(uses_new_blocks)
+        }
+        Json::Array(items) => items.iter().any(uses_new_blocks),
+        _ => false,
+    }
 }
 
 /// `2022年1月25日` of a date `{year, month, day}`, as the PDF prints it.

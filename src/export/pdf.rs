@@ -71,6 +71,17 @@ impl Standards {
         })
     }
 
+    /// Whether every image needs words (alternative text): PDF/UA-1 and the
+    /// accessible ("a") levels of PDF/A.
+    pub fn needs_alt(&self) -> bool {
+        self.list.iter().any(|s| matches!(s, PdfStandard::Ua_1 | PdfStandard::A_1a | PdfStandard::A_2a | PdfStandard::A_3a))
+    }
+
+    /// Whether images may not be transparent (PDF/A-1).
+    pub fn forbids_transparency(&self) -> bool {
+        self.list.iter().any(|s| matches!(s, PdfStandard::A_1b | PdfStandard::A_1a))
+    }
+
     /// Whether attaching the sources is part of the standard (PDF/A-3, -4f).
     pub fn wants_sources(&self) -> bool {
         self.list

@@ -10,6 +10,8 @@ use serde_json::value::RawValue;
 use super::chart::Chart;
 use super::dates::{Created, Date};
 use super::metrics::Callout;
+use super::picture::Picture;
+use super::problem::Problem;
 use super::table::Table;
 use super::text::Paragraph;
 
@@ -17,12 +19,64 @@ use super::text::Paragraph;
 #[derive(Debug)]
 pub struct Document {
     pub meta: Meta,
+    /// The summary's text paragraphs (its blocks left out), as before blocks.
     pub summary: Vec<Paragraph>,
+    /// The summary in full: text and blocks in order.
+    pub summary_blocks: Vec<Block>,
     pub sections: Vec<Arc<SectionJson>>,
     pub appendix: Vec<Appendix>,
     /// Files of the report folder to attach to the PDF (filled in by the
     /// command, which knows the standard).
     pub attachments: Vec<Attachment>,
+    /// The images the document places (by their `path`), served to typst
+    /// and inlined in the web page.
+    pub pictures: Vec<Arc<Picture>>,
+    /// Problems that hold under some standards only: an image without words
+    /// for PDF/UA, transparency under PDF/A-1.
+    pub conditional: Conditional,
+}
+
+/// Problems the command raises if the standard it builds for forbids them.
+#[derive(Debug, Default)]
+pub struct Conditional {
+    /// Images with neither `alt` nor `caption` (PDF/UA needs words for each).
+    pub without_alt: Vec<Problem>,
+    /// Images with an alpha channel (PDF/A-1 allows no transparency).
+    pub transparent: Vec<Problem>,
+}
+
+/// One item of a body as the template places it.
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Block {
+    Text { paragraphs: Vec<Paragraph> },
+    Image(Figure),
+    /// Rows of figures, each row's photos as tall as one another.
+    Images { rows: Vec<Vec<Figure>> },
+    /// Numbered 表N where it has a title.
+    Table { title: Option<Paragraph>, note: Vec<Paragraph>, table: Table },
+    Chart { chart: Chart },
+    List { numbered: bool, items: Vec<ListItem> },
+}
+
+/// A placed image: its file, printed size, caption (numbered 图N where
+/// given) and words for those who cannot see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    /// The picture's path in [`Document::pictures`].
+    pub src: String,
+    pub width_mm: f64,
+    pub height_mm: f64,
+    pub caption: Option<Paragraph>,
+    /// `alt`, else the caption's text; empty if neither was given.
+    pub alt: String,
+}
+
+/// A list item and the items one level down under it.
+#[derive(Debug, Serialize)]
+pub struct ListItem {
+    pub text: Paragraph,
+    pub items: Vec<Paragraph>,
 }
 
 /// A source file attached to the PDF.
@@ -75,15 +129,24 @@ pub struct Meta {
     pub printed_by: Option<String>,
     pub printed_date: Option<Date>,
     pub issue: Option<String>,
+    /// The logo, if `logo:` is given.
+    pub logo: Option<Figure>,
+    /// How many heading levels the contents list (1–4).
+    pub contents_depth: u8,
 }
 
 #[derive(Debug, Serialize)]
 pub struct Section {
     pub title: String,
     pub highlights: Vec<Callout>,
+    /// The text paragraphs of the body (its blocks left out), as before blocks.
     pub body: Vec<Paragraph>,
+    /// The body in full: text and blocks in order.
+    pub blocks: Vec<Block>,
     pub subsections: Vec<Section>,
     pub chart: Option<Chart>,
+    /// Levels 3 and 4: the title starts the first paragraph.
+    pub run_in: bool,
 }
 
 /// A resolved section as the JSON the template reads, made once, when it
@@ -115,6 +178,7 @@ pub struct Appendix {
     pub title: String,
     pub note: Vec<Paragraph>,
     pub body: Vec<Paragraph>,
+    pub blocks: Vec<Block>,
     pub table: Option<Table>,
     pub chart: Option<Chart>,
 }

@@ -51,6 +51,16 @@ impl Folder {
         path.metadata().map(|m| m.len()).map_err(|e| FolderError::Io(rel.into(), e))
     }
 
+    /// The size in bytes and the time of last change of the file `rel`.
+    pub fn stat(&self, rel: &str) -> Result<(u64, Option<std::time::SystemTime>), FolderError> {
+        let path = self.resolve(rel)?;
+        let meta = path.metadata().map_err(|e| FolderError::Io(rel.into(), e))?;
+        if meta.is_dir() {
+            return Err(FolderError::IsDirectory(rel.into()));
+        }
+        Ok((meta.len(), meta.modified().ok()))
+    }
+
     /// Whether `rel` names a file inside the folder.
     pub fn exists(&self, rel: &str) -> bool {
         self.resolve(rel).is_ok_and(|p| p.is_file())

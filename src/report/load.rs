@@ -11,9 +11,11 @@ use indexmap::IndexMap;
 
 use super::document::Document;
 use super::folder::Folder;
+use super::geometry::TextArea;
 use super::metrics::Metrics;
 use super::metrics_file::read_metrics_file;
-use super::model::{self, MetricsSource};
+use super::model::{self, MetricsSource, Paper};
+use super::picture::DEFAULT_DPI;
 use super::problem::{Problem, SourceText};
 use super::resolve::{Kept, Resolve};
 use super::source::{METRICS_FILE, REPORT_FILE, read_text};
@@ -41,14 +43,30 @@ pub struct Loaded {
     pub html_template: Option<(String, String)>,
 }
 
-/// Loads and resolves the report in `folder`, refusing tables with more
-/// than `max_table_rows` rows in all. Takes what it can from `kept` and
-/// leaves there what the next load can take, if this one succeeds.
-pub fn load(folder: &Folder, max_table_rows: usize, kept: &mut Kept) -> Result<Loaded, Vec<Problem>> {
+/// What a command may set about loading, over report.yaml.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Refuse tables with more than this many rows in all.
+    pub max_table_rows: usize,
+    /// `--image-dpi`: over `image_dpi:`.
+    pub image_dpi: Option<u32>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { max_table_rows: DEFAULT_MAX_TABLE_ROWS, image_dpi: None }
+    }
+}
+
+/// Loads and resolves the report in `folder`. Takes what it can from `kept`
+/// and leaves there what the next load can take, if this one succeeds.
+pub fn load(folder: &Folder, options: &Options, kept: &mut Kept) -> Result<Loaded, Vec<Problem>> {
     let source = read_text(folder, REPORT_FILE).map_err(|p| vec![p])?;
     let report = parse_report(&source).map_err(|p| vec![p])?;
     let src = SourceText { file: REPORT_FILE, text: &source };
     let (metrics, metrics_file, mut problems) = load_metrics(folder, &report, &src)?;
+    let template = Template::named(report.template.as_deref(), folder, &src).map_err(|p| problems.push(p)).ok();
+    let layout = template.as_ref().map_or("report", Template::layout);
     let mut sources = vec![REPORT_FILE.to_string()];
     sources.extend(metrics_file);
     let mut resolver = Resolve {
@@ -57,16 +75,21 @@ pub fn load(folder: &Folder, max_table_rows: usize, kept: &mut Kept) -> Result<L
         src,
         problems: Vec::new(),
         sources,
-        row_limit: table::RowLimit::new(max_table_rows),
+        row_limit: table::RowLimit::new(options.max_table_rows),
         kept: kept.sections_of(&report),
         keep: Vec::with_capacity(report.sections.len()),
+        area: TextArea::of(layout, report.paper.unwrap_or(Paper::A4)),
+        dpi: options.image_dpi.or(report.image_dpi).unwrap_or(DEFAULT_DPI).clamp(72, 1200),
+        pictures: Default::default(),
+        last_pictures: &kept.pictures,
+        placed: Vec::new(),
+        conditional: Default::default(),
+        year: super::resolve::year_of(&report),
     };
     let document = resolver.document(&report);
     problems.append(&mut resolver.problems);
-    let template =
-        Template::named(report.template.as_deref(), folder, &resolver.src).map_err(|p| problems.push(p)).ok();
     let html_template = html_template(folder, &report, &resolver.src).map_err(|p| problems.push(p)).ok().flatten();
-    let (mut sources, keep) = (resolver.sources, resolver.keep);
+    let (mut sources, keep, pictures) = (resolver.sources, resolver.keep, resolver.pictures);
     match template {
         Some(template) if problems.is_empty() => {
             if let Template::Own(path) = &template {
@@ -81,7 +104,7 @@ pub fn load(folder: &Folder, max_table_rows: usize, kept: &mut Kept) -> Result<L
                 sources,
                 html_template,
             };
-            *kept = Kept { report: Some(report), sections: keep };
+            *kept = Kept { report: Some(report), sections: keep, pictures };
             Ok(loaded)
         }
         _ => Err(problems),
@@ -155,7 +178,7 @@ mod tests {
     /// The sections of a load, and which of them it took from the last one.
     fn load_again(folder: &Folder, kept: &mut Kept) -> (Vec<Arc<SectionJson>>, Vec<bool>) {
         let before: Vec<_> = kept.sections.iter().map(|k| k.as_ref().map(|k| k.json.clone())).collect();
-        let sections = load(folder, 100, kept).unwrap().document.sections;
+        let sections = load(folder, &Options { max_table_rows: 100, image_dpi: None }, kept).unwrap().document.sections;
         let taken = sections.iter().enumerate();
         let taken = taken.map(|(i, s)| before.get(i).cloned().flatten().is_some_and(|b| Arc::ptr_eq(&b, s))).collect();
         (sections, taken)
@@ -179,7 +202,7 @@ mod tests {
         let mut kept = Kept::default();
         let fresh = |kept: &Kept| {
             assert!(kept.report.is_some());
-            let sections = load(&folder, 100, &mut Kept::default()).unwrap().document.sections;
+            let sections = load(&folder, &Options::default(), &mut Kept::default()).unwrap().document.sections;
             sections.iter().map(|s| s.get().to_string()).collect::<Vec<_>>()
         };
         let texts = |sections: &[Arc<SectionJson>]| sections.iter().map(|s| s.get().to_string()).collect::<Vec<_>>();
@@ -200,7 +223,7 @@ mod tests {
 
         // A load that fails keeps what the last one left.
         write("metrics.yaml", "v: {label: 走访, value: 九}\n");
-        assert!(load(&folder, 100, &mut kept).is_err());
+        assert!(load(&folder, &Options::default(), &mut kept).is_err());
         write("metrics.yaml", &metrics(337, 3));
         let (_, taken) = load_again(&folder, &mut kept);
         assert_eq!(taken, [true, true, true, true, false]);

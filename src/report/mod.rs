@@ -6,19 +6,24 @@
 //! `previous`, `text`) → resolving (`metrics`, `table`, `chart`,
 //! `resolve`) → `load`, which puts them together.
 
+pub mod body;
+pub mod blocks;
 pub mod chars;
 pub mod chart;
 pub mod dates;
 pub mod document;
 pub mod folder;
+pub mod geometry;
+pub mod image;
 mod load;
 pub mod metrics;
 pub mod metrics_file;
 pub mod model;
 pub mod number;
+pub mod picture;
 pub mod previous;
 pub mod problem;
-mod resolve;
+pub(crate) mod resolve;
 pub mod sheet;
 pub mod source;
 pub mod table;
@@ -29,7 +34,7 @@ pub mod yaml;
 
 pub use chars::locate_chars;
 pub use folder::Folder;
-pub use load::{DEFAULT_MAX_TABLE_ROWS, Loaded, load};
+pub use load::{DEFAULT_MAX_TABLE_ROWS, Loaded, Options, load};
 pub use problem::Problem;
 pub use resolve::Kept;
 pub use source::{METRICS_FILE, REPORT_FILE};

@@ -9,6 +9,9 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use super::body::Body;
 
 /// `report.yaml`.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -85,9 +88,27 @@ pub struct Report {
     /// Print numbers with thousands separators (39,676.7).
     #[serde(default)]
     pub number_grouping: bool,
-    /// Lead paragraphs before the first section.
+    /// A logo (a file of the report folder): on the cover of `report`, the
+    /// masthead of `briefing`; `gongwen` has none (GB/T 9704).
     #[serde(default)]
-    pub summary: Option<String>,
+    pub logo: Option<String>,
+    /// How many heading levels the contents list (1–4, default 2).
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 4))]
+    pub contents_depth: Option<u8>,
+    /// Photos are resampled to at most this many pixels per inch at the size
+    /// they are printed (default 300; `--image-dpi` overrides).
+    #[serde(default)]
+    #[schemars(range(min = 72, max = 1200))]
+    pub image_dpi: Option<u32>,
+    /// The year the figures are for, which line charts put the metrics'
+    /// `value` at (default: the year in the title, e.g. 2021年工作总结, else
+    /// the date's).
+    #[serde(default)]
+    pub year: Option<i32>,
+    /// Lead paragraphs before the first section: text, or texts and blocks.
+    #[serde(default)]
+    pub summary: Body,
     /// The body, numbered 一、二、… by the template.
     pub sections: Vec<Section>,
     /// Tables and texts after the body (附表1, 附表2 …).
@@ -147,24 +168,39 @@ pub struct Metric {
     /// Digits printed after the point.
     #[serde(default)]
     pub decimals: Option<u8>,
+    /// Values of earlier years in the same unit, e.g. `{2019: 120, 2020: 280}`,
+    /// for line charts (last year's report fills in what it knows).
+    #[serde(default)]
+    pub history: BTreeMap<i32, f64>,
+    /// The values of the years before last (the nearest first), from the
+    /// chain of `previous_report:`s; never written, always filled in.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub earlier: Vec<f64>,
     /// Shown in metric tables.
     #[serde(default)]
     pub note: Option<String>,
 }
 
 /// A numbered part of the body: a section (一、二、…) or, within one, a
-/// subsection (（一）（二）…); title, callouts, text, its own parts.
+/// subsection (（一）（二）…), and two levels more (1. and （1）); title,
+/// callouts, text, its own parts.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
     pub title: String,
     #[serde(default)]
     pub highlights: Vec<String>,
+    /// Text, or a list of texts and blocks (photos, tables, charts, lists).
     #[serde(default)]
-    pub body: Option<String>,
-    /// The parts of a section, numbered （一）（二）…; a subsection has none.
+    pub body: Body,
+    /// The parts one level down, numbered （一）, then 1., then （1）; four levels in all.
     #[serde(default)]
     pub subsections: Vec<Section>,
+    /// Levels 3 and 4: the numbered title in bold at the start of the text's
+    /// first paragraph (1.强化人员摸排。密切关注……).
+    #[serde(default)]
+    pub run_in: bool,
     /// A bar chart of metrics, after the text.
     #[serde(default)]
     pub chart: Option<ChartSpec>,
@@ -180,7 +216,7 @@ pub struct AppendixEntry {
     #[serde(default)]
     pub table: Option<TableSpec>,
     #[serde(default)]
-    pub body: Option<String>,
+    pub body: Body,
     /// A bar chart of metrics (with a table or text, or alone).
     #[serde(default)]
     pub chart: Option<ChartSpec>,
@@ -193,7 +229,8 @@ pub struct AppendixEntry {
 pub struct ChartSpec {
     /// `all`, a list of metric ids, or `{group: 名称}`; the metrics share a unit.
     pub metrics: MetricSelection,
-    /// Only `bar` (horizontal bars, the default) so far.
+    /// `bar` (horizontal bars, the default), `column` (vertical bars), `line`
+    /// (each metric over the years of its `history`) or `pie` (shares of a whole).
     #[serde(default)]
     pub kind: ChartKind,
     /// A caption above the chart.
@@ -202,11 +239,14 @@ pub struct ChartSpec {
 }
 
 /// The kinds of chart baogao draws.
-#[derive(Debug, Default, Clone, Copy, Deserialize, serde::Serialize, JsonSchema)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ChartKind {
     #[default]
     Bar,
+    Column,
+    Line,
+    Pie,
 }
 
 /// A table: `metrics` (all, a list of ids, or {group}), or `columns` with

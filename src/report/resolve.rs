@@ -6,10 +6,12 @@ use std::sync::Arc;
 
 use super::chart::{self, Chart};
 use super::dates::Date;
-use super::document::{Appendix, Document, Meta, Section, SectionJson};
+use super::document::{Appendix, Conditional, Document, Figure, Meta, Section, SectionJson};
 use super::folder::Folder;
+use super::geometry::{Size, TextArea};
 use super::metrics::{Callout, Metrics, Reads};
 use super::model::{self, Paper, TableSpec};
+use super::picture::{Picture, Pictures};
 use super::problem::{Problem, SourceText};
 use super::source::{REPORT_FILE, read_limited};
 use super::table;
@@ -26,8 +28,11 @@ pub struct Kept {
     /// the same `Arc` while the text is the same. Held here, so no other
     /// model can take its address.
     pub(super) report: Option<Arc<model::Report>>,
-    /// By index; `None` for a section that had problems or read all metrics.
+    /// By index; `None` for a section that had problems, read all metrics
+    /// or placed images (whose files may have changed).
     pub(super) sections: Vec<Option<Arc<KeptSection>>>,
+    /// The images the last load opened and made.
+    pub(super) pictures: Pictures,
 }
 
 pub struct KeptSection {
@@ -57,20 +62,39 @@ pub struct Resolve<'a> {
     pub kept: &'a [Option<Arc<KeptSection>>],
     /// The sections to keep for the next load, so far.
     pub keep: Vec<Option<Arc<KeptSection>>>,
+    /// Where the template puts text, for the size of images.
+    pub area: TextArea,
+    /// The most pixels per inch an image keeps at its printed size.
+    pub dpi: u32,
+    /// The images opened and made by this load, and by the last one.
+    pub pictures: Pictures,
+    pub last_pictures: &'a Pictures,
+    /// The pictures the document places, so far.
+    pub placed: Vec<Arc<Picture>>,
+    pub conditional: Conditional,
+    /// The year the figures are for (see [`year_of`]).
+    pub year: Option<i32>,
 }
 
-/// How deep parts nest: sections (一、) and their subsections (（一）).
-const DEPTH: usize = 2;
+/// How deep parts nest: sections (一、), subsections (（一）), then 1. and （1）.
+const DEPTH: usize = 4;
+
+/// The box a logo is fitted in: as tall as a masthead's name.
+const LOGO_BOX: Size = Size { width_mm: 40.0, height_mm: 18.0 };
 
 impl Resolve<'_> {
     pub fn document(&mut self, r: &model::Report) -> Document {
         let meta = self.meta(r);
+        let (summary, summary_blocks) = self.body(&r.summary);
         Document {
             meta,
-            summary: self.text(r.summary.as_deref()),
+            summary,
+            summary_blocks,
             sections: r.sections.iter().enumerate().map(|(i, s)| self.kept_section(i, s)).collect(),
             appendix: r.appendix.iter().map(|a| self.appendix(a)).collect(),
             attachments: Vec::new(),
+            pictures: std::mem::take(&mut self.placed),
+            conditional: std::mem::take(&mut self.conditional),
         }
     }
 
@@ -94,6 +118,30 @@ impl Resolve<'_> {
             printed_by: r.printed_by.clone(),
             printed_date: r.printed_date.as_deref().and_then(|d| self.date("printed_date", d)),
             issue: r.issue.clone(),
+            logo: r.logo.as_deref().and_then(|path| self.logo(path)),
+            contents_depth: self.contents_depth(r.contents_depth),
+        }
+    }
+
+    /// The logo, fitted in [`LOGO_BOX`].
+    fn logo(&mut self, path: &str) -> Option<Figure> {
+        let spec = super::body::ImageSpec { image: path.into(), caption: None, alt: Some("标志".into()), width: None };
+        self.figure(&spec, |h| {
+            let aspect = f64::from(h.width) / f64::from(h.height);
+            let height_mm = LOGO_BOX.height_mm.min(LOGO_BOX.width_mm / aspect);
+            Some(Size { width_mm: height_mm * aspect, height_mm })
+        })
+    }
+
+    fn contents_depth(&mut self, depth: Option<u8>) -> u8 {
+        match depth {
+            None => 2,
+            Some(d @ 1..=4) => d,
+            Some(d) => {
+                let problem = self.src.problem_at(&format!("contents_depth: {d}"), format!("`contents_depth: {d}` is not 1 to 4"));
+                self.problems.push(problem.hint("the contents can list heading levels 1 (一、) to 4 (（1）); the default is 2"));
+                2
+            }
         }
     }
 
@@ -117,11 +165,11 @@ impl Resolve<'_> {
             self.keep.push(Some(kept.clone()));
             return kept.json.clone();
         }
-        let problems = self.problems.len();
+        let (problems, placed) = (self.problems.len(), self.sources.len());
         let metrics = self.metrics;
         let (section, reads) = metrics.traced(|| self.section(s, 1));
         let json = Arc::new(SectionJson::of(&section));
-        let keep = reads.filter(|_| self.problems.len() == problems);
+        let keep = reads.filter(|_| self.problems.len() == problems && self.sources.len() == placed);
         self.keep.push(keep.map(|reads| Arc::new(KeptSection { reads, json: json.clone() })));
         json
     }
@@ -133,14 +181,20 @@ impl Resolve<'_> {
         {
             let message = format!("`{}` has subsections of its own, but parts go {DEPTH} levels deep", s.title);
             let problem = self.src.problem_at(&deeper.title, message);
-            self.problems.push(
-                problem.hint("sections (一、) hold subsections (（一）), which hold text: write these as paragraphs"),
-            );
+            self.problems.push(problem.hint(
+                "parts go 一、 （一） 1. （1）, four levels as GB/T 9704 numbers them: write these as paragraphs or a list",
+            ));
         }
+        if s.run_in && depth < 3 {
+            let message = format!("`{}` is a part of level {depth}, but only levels 3 (1.) and 4 (（1）) run in", s.title);
+            self.problems.push(self.src.problem_at(&s.title, message).hint("remove `run_in: true` here"));
+        }
+        let (body, blocks) = self.body(&s.body);
         Section {
             title: s.title.clone(),
             highlights: self.callouts(&s.highlights),
-            body: self.text(s.body.as_deref()),
+            body,
+            blocks,
             subsections: s
                 .subsections
                 .iter()
@@ -148,31 +202,34 @@ impl Resolve<'_> {
                 .map(|sub| self.section(sub, depth + 1))
                 .collect(),
             chart: self.chart(s.chart.as_ref()),
+            run_in: s.run_in && depth >= 3,
         }
     }
 
     fn appendix(&mut self, a: &model::AppendixEntry) -> Appendix {
-        if a.table.is_some() && a.body.is_some() {
+        if a.table.is_some() && !a.body.0.is_empty() {
             self.problems.push(
                 self.src
                     .problem_at(&a.title, format!("appendix `{}` has both `table` and `body`", a.title))
                     .hint("an appendix entry holds one of them: split it into two entries"),
             );
         }
+        let (body, blocks) = self.body(&a.body);
         Appendix {
             title: a.title.clone(),
             note: self.text(a.note.as_deref()),
-            body: self.text(a.body.as_deref()),
+            body,
+            blocks,
             table: a.table.as_ref().and_then(|t| self.table(&a.title, t)),
             chart: self.chart(a.chart.as_ref()),
         }
     }
 
-    fn chart(&mut self, spec: Option<&model::ChartSpec>) -> Option<Chart> {
-        chart::of_metrics(self.metrics, spec?).map_err(|e| self.problems.push(self.located(e))).ok()
+    pub(super) fn chart(&mut self, spec: Option<&model::ChartSpec>) -> Option<Chart> {
+        chart::of_metrics(self.metrics, spec?, self.year).map_err(|e| self.problems.push(self.located(e))).ok()
     }
 
-    fn table(&mut self, title: &str, spec: &TableSpec) -> Option<table::Table> {
+    pub(super) fn table(&mut self, title: &str, spec: &TableSpec) -> Option<table::Table> {
         let result = match (&spec.metrics, &spec.columns, &spec.rows, &spec.csv) {
             (Some(selection), None, None, None) => table::of_metrics(self.metrics, selection)
                 .map_err(|e| self.located(e))
@@ -205,7 +262,7 @@ impl Resolve<'_> {
         Ok(t)
     }
 
-    fn text(&mut self, text: Option<&str>) -> Vec<Paragraph> {
+    pub(super) fn text(&mut self, text: Option<&str>) -> Vec<Paragraph> {
         let Some(text) = text else { return Vec::new() };
         text::parse(text, self.metrics).map_err(|e| self.problems.push(self.located(e))).unwrap_or_default()
     }
@@ -217,9 +274,22 @@ impl Resolve<'_> {
     }
 
     /// A text error, placed where its snippet stands in report.yaml.
-    fn located(&self, e: TextError) -> Problem {
+    pub(super) fn located(&self, e: TextError) -> Problem {
         Problem { hints: e.hints, ..self.src.problem_at(&e.snippet, e.message) }
     }
+}
+
+/// The year a report's figures are for: `year:`, else the first year
+/// named in the title (2021年工作总结), else the date's.
+pub fn year_of(r: &model::Report) -> Option<i32> {
+    let in_title = r.title.char_indices().find_map(|(i, _)| {
+        let digits = r.title.get(i..i + 4)?;
+        let after = r.title[i + 4..].chars().next();
+        let before = r.title[..i].chars().next_back();
+        let plain = digits.chars().all(|c| c.is_ascii_digit()) && !before.is_some_and(|c| c.is_ascii_digit());
+        (plain && after == Some('年')).then(|| digits.parse().ok()).flatten()
+    });
+    r.year.or(in_title).or_else(|| r.date.as_deref().and_then(|d| d.get(..4)?.parse().ok()))
 }
 
 /// `zh-Hans-CN` → (`zh`, `CN`).

@@ -128,6 +128,8 @@ fn metrics(file: &str, sheet: &Sheet) -> Result<IndexMap<String, Metric>, Proble
             group: text("group"),
             decimals,
             note: text("note"),
+            history: Default::default(),
+            earlier: Vec::new(),
         };
         if out.insert(id.clone(), metric).is_some() {
             return Err(bad("id", format!("duplicate metric id `{id}`"), "every metric needs its own id"));

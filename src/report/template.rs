@@ -36,4 +36,15 @@ impl Template {
             "use `report` (the default), `gongwen`, `briefing`, or the path of a `.typ` file in the report folder",
         ))
     }
+
+    /// The built-in layout this template follows: its own name, or for an
+    /// own template whose file is named after one (an ejected
+    /// `gongwen.typ`) that one's, else `report`.
+    pub fn layout(&self) -> &'static str {
+        let name = match self {
+            Template::Builtin(name) => name,
+            Template::Own(path) => path.rsplit('/').next().and_then(|f| f.strip_suffix(".typ")).unwrap_or(""),
+        };
+        BUILTIN_TEMPLATES.iter().find(|t| **t == name).copied().unwrap_or("report")
+    }
 }

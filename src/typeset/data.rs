@@ -1,9 +1,11 @@
 //! The resolved document as the JSON files a template reads, served by the
 //! World from memory and written out by `--emit-typst`.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
-use crate::report::document::{Appendix, Attachment, Document, Meta, SectionJson};
+use crate::report::document::{Appendix, Attachment, Block, Document, Meta, SectionJson};
 use crate::report::text::Paragraph;
 
 /// Where a template finds the report's data, all of it in one file.
@@ -30,6 +32,8 @@ pub struct DataFiles {
     whole: Option<Vec<u8>>,
     /// By path: the head, then the sections in order.
     parts: Vec<(String, Vec<u8>)>,
+    /// The images placed, by path (`/_images/…`).
+    pictures: Vec<(String, Arc<[u8]>)>,
 }
 
 /// The document with its sections as `S`: a number in [`HEAD_PATH`], the
@@ -39,6 +43,7 @@ pub struct DataFiles {
 struct Parts<'a, S> {
     meta: &'a Meta,
     summary: &'a [Paragraph],
+    summary_blocks: &'a [Block],
     sections: S,
     appendix: &'a [Appendix],
     attachments: &'a [Attachment],
@@ -47,8 +52,11 @@ struct Parts<'a, S> {
 impl<'a, S> Parts<'a, S> {
     fn of(document: &'a Document, sections: S) -> Self {
         // Named in full so that a field added to Document must be added here.
-        let Document { meta, summary, sections: _, appendix, attachments } = document;
-        Parts { meta, summary, sections, appendix, attachments }
+        // The pictures are files of their own, and `conditional` is the
+        // command's, not the template's.
+        let Document { meta, summary, summary_blocks, sections: _, appendix, attachments, pictures: _, conditional: _ } =
+            document;
+        Parts { meta, summary, summary_blocks, sections, appendix, attachments }
     }
 }
 
@@ -78,7 +86,13 @@ impl DataFiles {
         let files =
             document.sections.iter().enumerate().map(|(i, s)| (section_path(i + 1), s.get().as_bytes().to_vec()));
         parts.extend(files);
-        Self { whole, parts }
+        let pictures = document.pictures.iter().map(|p| (p.path.clone(), p.bytes.clone())).collect();
+        Self { whole, parts, pictures }
+    }
+
+    /// The images, by path: the same path for the same bytes.
+    pub(super) fn pictures(&self) -> impl Iterator<Item = (&str, &Arc<[u8]>)> {
+        self.pictures.iter().map(|(path, bytes)| (path.as_str(), bytes))
     }
 
     /// The files in parts (all but the whole document), which between them

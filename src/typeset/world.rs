@@ -93,7 +93,23 @@ impl BaogaoWorld {
                 (path.to_string(), kept.unwrap_or_else(|| Bytes::new(bytes.to_vec())))
             })
             .collect();
+        // A picture's path names its bytes, so one held already is kept
+        // without comparing them (and with the hash typst took of it).
+        let pictures = files.pictures().map(|(path, bytes)| {
+            let kept = old.remove(path);
+            (path.to_string(), kept.unwrap_or_else(|| Bytes::new(SharedBytes(bytes.clone()))))
+        });
+        loader.data.extend(pictures.collect::<Vec<_>>());
         self.files.reset();
+    }
+}
+
+/// A picture's bytes, shared with the document rather than copied.
+struct SharedBytes(Arc<[u8]>);
+
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
     }
 }
 
