@@ -3,8 +3,9 @@
 
     python3 benches/compare.py [--runs 7] [--typst PATH]
 
-For the sample report and a report ten times its length it measures, on
-this machine and side by side:
+For the sample report, a report ten times its length and the briefing with
+photos (cold build and watch rebuild only) it measures, on this machine and
+side by side:
 - cold build: a fresh process building the PDF (wall time, peak RSS);
 - watch rebuild: with `baogao watch` and `typst watch` running, the time from
   saving a one-metric change until the new PDF is on disk (the same outside
@@ -31,6 +32,7 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "shiqiao-2021"
+PHOTOS = ROOT / "content" / "shiqiao-2021-briefing-photos"
 BAOGAO = ROOT / "target" / "release" / "baogao"
 STANDARD = "a-2a,ua-1"
 
@@ -53,9 +55,11 @@ def find_typst(given):
 
 
 def make_report(kind, where):
-    """The sample, or the sample with its sections repeated ten times."""
+    """The sample, the sample with its sections repeated ten times, or the
+    briefing with photos."""
     dest = where / kind
-    shutil.copytree(SAMPLE, dest, ignore=shutil.ignore_patterns("*.pdf"))
+    source = PHOTOS if kind == "briefing-photos" else SAMPLE
+    shutil.copytree(source, dest, ignore=shutil.ignore_patterns("*.pdf"))
     if kind == "sample-10x":
         text = (dest / "report.yaml").read_text(encoding="utf-8")
         head, rest = text.split("\nsections:\n", 1)
@@ -253,7 +257,7 @@ def main():
     growth = {}
     with tempfile.TemporaryDirectory() as d:
         tmp = pathlib.Path(d)
-        for kind in ["sample", "sample-10x"]:
+        for kind in ["sample", "sample-10x", "briefing-photos"]:
             report = make_report(kind, tmp)
             project = tmp / f"{kind}-typst"
             out = sh(BAOGAO, "build", report, "-o", tmp / "first.pdf", "--emit-typst", project).stdout
@@ -261,9 +265,10 @@ def main():
             print(f"measuring {kind} ({pages} pages) ...", flush=True)
             results = cold(report, project, typst, tmp, args.runs)
             results.update(watch(report, project, typst, tmp, args.runs))
-            results.update(pages_cold(report, project, typst, tmp, max(3, args.runs // 3)))
-            results.update(html_cold(report, project, typst, tmp, max(3, args.runs // 3)))
-            results.update(preview(report, args.runs, results["watch rebuild, one metric (s)"][1]))
+            if kind != "briefing-photos":  # the photos' cost is in the first two
+                results.update(pages_cold(report, project, typst, tmp, max(3, args.runs // 3)))
+                results.update(html_cold(report, project, typst, tmp, max(3, args.runs // 3)))
+                results.update(preview(report, args.runs, results["watch rebuild, one metric (s)"][1]))
             growth[kind] = results
             lines += [f"## {kind} ({pages} pages)", "",
                       "| measure | baogao | typst CLI | ratio | target | met |", "|---|---|---|---|---|---|"]

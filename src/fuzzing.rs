@@ -47,14 +47,26 @@ pub fn sheet(data: &[u8]) {
     let _ = table::of_csv("t.csv", data, &empty, &mut table::RowLimit::new(crate::report::DEFAULT_MAX_TABLE_ROWS));
 }
 
+/// An image file: its header read (kind, size, orientation; an SVG's
+/// references and DTD checked), then, if it is of a modest size, decoded,
+/// turned upright, resampled to half its width and encoded again.
+pub fn image(data: &[u8]) {
+    let Ok(header) = crate::report::image::header(data) else { return };
+    if u64::from(header.width) * u64::from(header.height) <= 4_000_000 {
+        let _ = crate::report::picture::prepare(data, header, header.width / 2 + 1);
+    }
+}
+
 /// A whole build (load, typeset, export in memory) of a report folder made
 /// from the input: report.yaml, then metrics.yaml after a NUL byte, then a
-/// table (tables/projects.csv) after another.
+/// table (tables/projects.csv) after another, then an image
+/// (images/photo.png) after a third.
 pub fn whole_build(data: &[u8]) {
-    let mut parts = data.splitn(3, |&b| b == 0);
+    let mut parts = data.splitn(4, |&b| b == 0);
     let Ok(dir) = tempfile::tempdir() else { return };
-    let files = ["report.yaml", "metrics.yaml", "tables/projects.csv"];
+    let files = ["report.yaml", "metrics.yaml", "tables/projects.csv", "images/photo.png"];
     let _ = std::fs::create_dir(dir.path().join("tables"));
+    let _ = std::fs::create_dir(dir.path().join("images"));
     for file in files {
         if let Some(part) = parts.next() {
             let _ = std::fs::write(dir.path().join(file), part);
@@ -82,9 +94,7 @@ pub fn import(data: &[u8]) {
             std::fs::write(&target, bytes).expect("a temporary folder is writable");
         }
         let folder = crate::report::Folder::open(dir.path()).expect("the folder opens");
-        if let Err(problems) =
-            crate::report::load(&folder, &Default::default(), &mut Default::default())
-        {
+        if let Err(problems) = crate::report::load(&folder, &Default::default(), &mut Default::default()) {
             let report = String::from_utf8_lossy(&imported.folder.files[0].1);
             let metrics = String::from_utf8_lossy(&imported.folder.files[1].1);
             panic!("the import of {name} does not load: {problems:?}\n{report}\n{metrics}");

@@ -12,6 +12,10 @@ use crate::typeset::templates;
 
 const STARTER_METRICS: &str = include_str!("../../templates/starter/metrics.yaml");
 
+/// The placeholder picture the `report` starter places, to be replaced by
+/// a photo.
+const STARTER_PHOTO: (&str, &str) = ("images/photo.svg", include_str!("../../templates/starter/images/photo.svg"));
+
 /// The report.yaml a new report starts from, by built-in template (a test
 /// checks every one of `report::BUILTIN_TEMPLATES` has one).
 static STARTERS: [(&str, &str); 3] = [
@@ -66,8 +70,12 @@ fn files(args: &InitArgs, has_report: bool) -> Vec<(PathBuf, String)> {
             let keys = format!("template: {name}.typ\nhtml_template: {}\n", html::BUILTIN_NAME);
             report = report.replace(&format!("template: {name}\n"), &keys);
         }
+        let photo = report.contains(STARTER_PHOTO.0);
         files.push((PathBuf::from(REPORT_FILE), report));
         files.push((PathBuf::from(METRICS_FILE), STARTER_METRICS.to_string()));
+        if photo {
+            files.push((PathBuf::from(STARTER_PHOTO.0), STARTER_PHOTO.1.to_string()));
+        }
     }
     if args.eject {
         let entry = format!("{name}.typ");

@@ -118,8 +118,9 @@ pub fn timings(load: Duration, typeset: Option<&Typeset>, exports: &Exports, wri
 
 impl Job {
     /// Writes the Typst project this job compiles into `dir`: the templates
-    /// under `_baogao/`, the data under `_data/`, and the report's files that
-    /// typst reads (an own template, attached sources). `typst compile --root
+    /// under `_baogao/`, the data under `_data/`, the pictures as resampled
+    /// under `_images/`, and the report's files that typst reads (an own
+    /// template, attached sources). `typst compile --root
     /// DIR --ignore-system-fonts --font-path FONTS DIR/<main>` then gives the
     /// same document. Returns the main file's path within `dir`.
     pub fn emit_typst(&self, folder: &Folder, dir: &Path) -> std::io::Result<String> {
@@ -137,6 +138,9 @@ impl Job {
         // going on by hand may well start from it.
         for (path, bytes) in DataFiles::of(&self.loaded.document, true).iter() {
             write(path.trim_start_matches('/'), bytes)?;
+        }
+        for picture in &self.loaded.document.pictures {
+            write(picture.path.trim_start_matches('/'), &picture.bytes)?;
         }
         for source in &self.loaded.sources {
             let bytes = folder.read(source).map_err(|e| std::io::Error::other(e.to_string()))?;

@@ -52,7 +52,11 @@ pub fn export(document: &Document, options: &Options) -> Result<Vec<u8>, Templat
         serde_json::from_slice(&data::whole(document)).expect("the document's JSON reads back");
     let rich = number_figures(&mut report) || !document.pictures.is_empty() || uses_new_blocks(&report);
     let page = env
-        .render_named_str(name, source, context! { report, rich, layout => options.layout, fragment => options.fragment })
+        .render_named_str(
+            name,
+            source,
+            context! { report, rich, layout => options.layout, fragment => options.fragment },
+        )
         .map_err(|e| template_error(name, &e))?;
     Ok(tidy(&page).into_bytes())
 }
@@ -91,42 +95,58 @@ fn data_url(p: &Picture) -> String {
 
 /// Numbers captioned figures (图N) and titled tables (表N) through the
 /// report, in the order the PDF's counters meet them: the summary, each
-/// section's blocks before its parts', then the appendix.
-/// Whether anything was numbered.
+/// section's blocks before its parts', then the appendix. Whether anything
+/// was numbered.
 fn number_figures(report: &mut Json) -> bool {
-    let mut counts = (0, 0);
-    let mut walk_blocks = |blocks: Option<&mut Json>, counts: &mut (u32, u32)| {
-        for b in blocks.and_then(Json::as_array_mut).into_iter().flatten() {
-            let mut figures: Vec<&mut Json> = match b["kind"].as_str() {
-                Some("image") => vec![b],
-                Some("images") => b["rows"].as_array_mut().into_iter().flatten().flat_map(|r| r.as_array_mut().into_iter().flatten()).collect(),
-                Some("table") if !b["title"].is_null() => {
-                    counts.1 += 1;
-                    b["number"] = counts.1.into();
-                    Vec::new()
-                }
-                _ => Vec::new(),
-            };
-            for f in figures.iter_mut().filter(|f| !f["caption"].is_null()) {
-                counts.0 += 1;
-                f["number"] = counts.0.into();
-            }
-        }
-    };
-    fn parts(section: &mut Json, walk: &mut dyn FnMut(Option<&mut Json>, &mut (u32, u32)), counts: &mut (u32, u32)) {
-        walk(section.get_mut("blocks"), counts);
-        for sub in section["subsections"].as_array_mut().into_iter().flatten() {
-            parts(sub, walk, counts);
-        }
-    }
-    walk_blocks(report.get_mut("summary_blocks"), &mut counts);
+    let mut numbers = Numbers::default();
+    numbers.blocks(report.get_mut("summary_blocks"));
     for s in report["sections"].as_array_mut().into_iter().flatten() {
-        parts(s, &mut walk_blocks, &mut counts);
+        numbers.part(s);
     }
     for a in report["appendix"].as_array_mut().into_iter().flatten() {
-        walk_blocks(a.get_mut("blocks"), &mut counts);
+        numbers.blocks(a.get_mut("blocks"));
     }
-    counts != (0, 0)
+    numbers.figures + numbers.tables > 0
+}
+
+/// The figures and tables numbered so far.
+#[derive(Default)]
+struct Numbers {
+    figures: u32,
+    tables: u32,
+}
+
+impl Numbers {
+    fn part(&mut self, section: &mut Json) {
+        self.blocks(section.get_mut("blocks"));
+        for sub in section["subsections"].as_array_mut().into_iter().flatten() {
+            self.part(sub);
+        }
+    }
+
+    fn blocks(&mut self, blocks: Option<&mut Json>) {
+        for b in blocks.and_then(Json::as_array_mut).into_iter().flatten() {
+            match b["kind"].as_str() {
+                Some("image") => self.figure(b),
+                Some("images") => {
+                    let rows = b["rows"].as_array_mut().into_iter().flatten();
+                    rows.flat_map(|r| r.as_array_mut().into_iter().flatten()).for_each(|f| self.figure(f));
+                }
+                Some("table") if !b["title"].is_null() => {
+                    self.tables += 1;
+                    b["number"] = self.tables.into();
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn figure(&mut self, f: &mut Json) {
+        if !f["caption"].is_null() {
+            self.figures += 1;
+            f["number"] = self.figures.into();
+        }
+    }
 }
 
 /// Whether the report has a block other than text, or a chart other than

@@ -74,7 +74,9 @@ impl Standards {
     /// Whether every image needs words (alternative text): PDF/UA-1 and the
     /// accessible ("a") levels of PDF/A.
     pub fn needs_alt(&self) -> bool {
-        self.list.iter().any(|s| matches!(s, PdfStandard::Ua_1 | PdfStandard::A_1a | PdfStandard::A_2a | PdfStandard::A_3a))
+        self.list
+            .iter()
+            .any(|s| matches!(s, PdfStandard::Ua_1 | PdfStandard::A_1a | PdfStandard::A_2a | PdfStandard::A_3a))
     }
 
     /// Whether images may not be transparent (PDF/A-1).

@@ -67,11 +67,7 @@ impl Resolve<'_> {
     }
 
     /// The figure of `spec`, placed at `size` (given the image's header).
-    pub(super) fn figure(
-        &mut self,
-        spec: &ImageSpec,
-        size: impl FnOnce(&Header) -> Option<Size>,
-    ) -> Option<Figure> {
+    pub(super) fn figure(&mut self, spec: &ImageSpec, size: impl FnOnce(&Header) -> Option<Size>) -> Option<Figure> {
         let opened = self.open_file(&spec.image)?;
         let size = size(&opened.header)?;
         let max_width = (size.width_mm / 25.4 * f64::from(self.dpi)).ceil() as u32;
@@ -87,16 +83,23 @@ impl Resolve<'_> {
             (None, None) => String::new(),
         };
         if alt.is_empty() {
-            let problem = self.src.problem_at(&spec.image, format!("`{}` has no words for readers who cannot see it", spec.image));
-            self.conditional.without_alt.push(problem.hint("add `alt: …` saying what the picture shows (PDF/UA needs it)"));
+            let problem = self
+                .src
+                .problem_at(&spec.image, format!("`{}` has no words for readers who cannot see it", spec.image));
+            self.conditional
+                .without_alt
+                .push(problem.hint("add `alt: …` saying what the picture shows (PDF/UA needs it)"));
         }
         if opened.header.alpha && opened.header.kind != Kind::Jpeg {
-            let problem = self.src.problem_at(&spec.image, format!("`{}` has transparency, which PDF/A-1 does not allow", spec.image));
+            let problem = self
+                .src
+                .problem_at(&spec.image, format!("`{}` has transparency, which PDF/A-1 does not allow", spec.image));
             self.conditional.transparent.push(problem.hint(
                 "save the image without an alpha channel (flattened on white), or build to PDF/A-2 or later (the default)",
             ));
         }
-        let figure = Figure { src: picture.path.clone(), width_mm: size.width_mm, height_mm: size.height_mm, caption, alt };
+        let figure =
+            Figure { src: picture.path.clone(), width_mm: size.width_mm, height_mm: size.height_mm, caption, alt };
         if !self.placed.iter().any(|p| p.path == picture.path) {
             self.placed.push(picture);
         }
@@ -109,7 +112,9 @@ impl Resolve<'_> {
     }
 
     fn open_file(&mut self, rel: &str) -> Option<Opened> {
-        self.sources.push(rel.to_string());
+        if !self.sources.iter().any(|s| s == rel) {
+            self.sources.push(rel.to_string());
+        }
         let opened = self.pictures.open(self.last_pictures, self.folder, rel);
         opened.map_err(|m| self.image_problem(rel, m)).ok()
     }

@@ -9,7 +9,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use super::model::{ChartSpec, TableSpec};
+use super::specs::{ChartSpec, TableSpec};
 
 /// A body: its items in order. Text alone is one text item.
 #[derive(Debug, Default)]
@@ -28,12 +28,22 @@ pub enum Item {
 pub enum Block {
     Image(ImageSpec),
     /// Photos side by side, `columns` a row (default: all in one row, up to 3).
-    Images { images: Vec<ImageSpec>, columns: Option<u8> },
+    Images {
+        images: Vec<ImageSpec>,
+        columns: Option<u8>,
+    },
     /// A numbered table (表1 …) with its title above and note below.
-    Table { table: TableSpec, title: Option<String>, note: Option<String> },
+    Table {
+        table: TableSpec,
+        title: Option<String>,
+        note: Option<String>,
+    },
     Chart(ChartSpec),
     /// Items, each text or (as a list of texts) the items one level down.
-    List { items: Vec<ListItem>, numbered: bool },
+    List {
+        items: Vec<ListItem>,
+        numbered: bool,
+    },
 }
 
 /// One photo or drawing.

@@ -78,7 +78,11 @@ pub fn of_metrics(metrics: &Metrics, spec: &ChartSpec, year: Option<i32>) -> Res
             return Err(chart_error(id, format!("metric `{id}` is negative"), hint));
         }
         if spec.kind == ChartKind::Pie && m.value == 0.0 {
-            return Err(chart_error(id, format!("metric `{id}` is zero"), "a pie's parts are all above zero: leave it out"));
+            return Err(chart_error(
+                id,
+                format!("metric `{id}` is zero"),
+                "a pie's parts are all above zero: leave it out",
+            ));
         }
         bars.push(Bar {
             label: m.label.clone(),
@@ -101,7 +105,8 @@ pub fn of_metrics(metrics: &Metrics, spec: &ChartSpec, year: Option<i32>) -> Res
         slices(&mut bars);
     }
     let max = series.iter().flat_map(|s| s.points.iter().flatten().copied()).fold(max, f64::max);
-    let mut chart = Chart { kind: spec.kind, title: spec.title.clone(), unit, bars, max, alt: String::new(), years, series };
+    let mut chart =
+        Chart { kind: spec.kind, title: spec.title.clone(), unit, bars, max, alt: String::new(), years, series };
     chart.alt = alt_text(&chart);
     Ok(chart)
 }
@@ -166,7 +171,9 @@ fn slices(bars: &mut [Bar]) {
             let angle = t * std::f64::consts::TAU;
             [round(angle.sin()), round(-angle.cos())]
         };
-        b.slice = std::iter::once([0.0, 0.0]).chain((0..=steps).map(|i| at(start + (end - start) * i as f64 / steps as f64))).collect();
+        b.slice = std::iter::once([0.0, 0.0])
+            .chain((0..=steps).map(|i| at(start + (end - start) * i as f64 / steps as f64)))
+            .collect();
         start = end;
     }
 }
@@ -185,11 +192,14 @@ fn alt_text(c: &Chart) -> String {
             .series
             .iter()
             .map(|s| {
-                let points = c.years.iter().zip(&s.texts).filter_map(|(y, t)| Some(format!("{y}年{}{unit}", t.as_ref()?)));
+                let points =
+                    c.years.iter().zip(&s.texts).filter_map(|(y, t)| Some(format!("{y}年{}{unit}", t.as_ref()?)));
                 format!("{}，{}", s.label, points.collect::<Vec<_>>().join("，"))
             })
             .collect(),
-        ChartKind::Pie => c.bars.iter().map(|b| format!("{}，{}{unit}，占{}", b.label, b.value_text, b.share_text)).collect(),
+        ChartKind::Pie => {
+            c.bars.iter().map(|b| format!("{}，{}{unit}，占{}", b.label, b.value_text, b.share_text)).collect()
+        }
         _ => c
             .bars
             .iter()

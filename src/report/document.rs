@@ -49,14 +49,27 @@ pub struct Conditional {
 #[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Block {
-    Text { paragraphs: Vec<Paragraph> },
+    Text {
+        paragraphs: Vec<Paragraph>,
+    },
     Image(Figure),
     /// Rows of figures, each row's photos as tall as one another.
-    Images { rows: Vec<Vec<Figure>> },
+    Images {
+        rows: Vec<Vec<Figure>>,
+    },
     /// Numbered 表N where it has a title.
-    Table { title: Option<Paragraph>, note: Vec<Paragraph>, table: Table },
-    Chart { chart: Chart },
-    List { numbered: bool, items: Vec<ListItem> },
+    Table {
+        title: Option<Paragraph>,
+        note: Vec<Paragraph>,
+        table: Table,
+    },
+    Chart {
+        chart: Chart,
+    },
+    List {
+        numbered: bool,
+        items: Vec<ListItem>,
+    },
 }
 
 /// A placed image: its file, printed size, caption (numbered 图N where

@@ -222,14 +222,18 @@ pub mod svg {
     /// `viewBox="0 0 w h"`, else `width` and `height` (their numbers).
     fn svg_size(e: &BytesStart) -> Result<(u32, u32), String> {
         let attr = |name: &[u8]| {
-            e.attributes().flatten().find(|a| a.key.as_ref() == name).map(|a| String::from_utf8_lossy(&a.value).into_owned())
+            e.attributes()
+                .flatten()
+                .find(|a| a.key.as_ref() == name)
+                .map(|a| String::from_utf8_lossy(&a.value).into_owned())
         };
         let number = |s: &str| {
             let digits: String = s.trim().chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
             digits.parse::<f64>().ok().filter(|n| *n > 0.0)
         };
         let from_box = attr(b"viewBox").and_then(|b| {
-            let parts: Vec<f64> = b.split([' ', ',']).filter(|p| !p.is_empty()).filter_map(|p| p.parse().ok()).collect();
+            let parts: Vec<f64> =
+                b.split([' ', ',']).filter(|p| !p.is_empty()).filter_map(|p| p.parse().ok()).collect();
             (parts.len() == 4 && parts[2] > 0.0 && parts[3] > 0.0).then(|| (parts[2], parts[3]))
         });
         let from_sides = || Some((number(&attr(b"width")?)?, number(&attr(b"height")?)?));

@@ -86,6 +86,11 @@ pub fn load(folder: &Folder, options: &Options, kept: &mut Kept) -> Result<Loade
         conditional: Default::default(),
         year: super::resolve::year_of(&report),
     };
+    if let Some(dpi) = report.image_dpi.filter(|d| !(72..=1200).contains(d)) {
+        let problem =
+            resolver.src.problem_at(&format!("image_dpi: {dpi}"), format!("`image_dpi: {dpi}` is not 72 to 1200"));
+        problems.push(problem.hint("photos print well at 300 (the default); write a number from 72 to 1200"));
+    }
     let document = resolver.document(&report);
     problems.append(&mut resolver.problems);
     let html_template = html_template(folder, &report, &resolver.src).map_err(|p| problems.push(p)).ok().flatten();
@@ -232,5 +237,38 @@ mod tests {
         let (sections, taken) = load_again(&folder, &mut kept);
         assert_eq!(taken, [false; 5]);
         assert!(sections[2].get().contains("有"));
+    }
+
+    #[test]
+    fn a_load_reads_and_resamples_only_the_images_that_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = |name: &str, shade: u8| {
+            let pixels = image::RgbImage::from_pixel(1200, 900, image::Rgb([shade, 90, 90]));
+            pixels.save(dir.path().join(name)).unwrap();
+        };
+        photo("a.jpg", 10);
+        photo("b.jpg", 200);
+        std::fs::write(
+            dir.path().join("report.yaml"),
+            "title: t\nsections:\n  - title: 甲\n    body:\n      - 文字。\n      - {image: a.jpg, alt: 甲, width: 30%}\n      \
+             - {image: b.jpg, alt: 乙, width: 30%}\n",
+        )
+        .unwrap();
+        let folder = Folder::open(dir.path()).unwrap();
+        let mut kept = Kept::default();
+        let first = load(&folder, &Options::default(), &mut kept).unwrap();
+        assert_eq!((kept.pictures.read, kept.pictures.fresh), (2, 2));
+        assert!(first.document.pictures.iter().all(|p| p.width < 1200), "resampled for 30 % of the text width");
+        // An edit of the text alone: no image is read or made again.
+        let text = std::fs::read_to_string(dir.path().join("report.yaml")).unwrap();
+        std::fs::write(dir.path().join("report.yaml"), text.replace("文字", "别的文字")).unwrap();
+        let again = load(&folder, &Options::default(), &mut kept).unwrap();
+        assert_eq!((kept.pictures.read, kept.pictures.fresh), (0, 0));
+        assert!(Arc::ptr_eq(&first.document.pictures[0], &again.document.pictures[0]));
+        // One photo replaced: that one only.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        photo("b.jpg", 120);
+        load(&folder, &Options::default(), &mut kept).unwrap();
+        assert_eq!((kept.pictures.read, kept.pictures.fresh), (1, 1));
     }
 }

@@ -2,12 +2,13 @@
 //! resolved document handed to the templates. Knows nothing of typst.
 //!
 //! The files depend on each other one way: reading files (`folder`,
-//! `source`, `yaml`) → parsing them (`model`, `metrics_file`, `sheet`,
-//! `previous`, `text`) → resolving (`metrics`, `table`, `chart`,
-//! `resolve`) → `load`, which puts them together.
+//! `source`, `yaml`, `image`) → parsing them (`specs` → `body` → `model`,
+//! `schemas`, `metrics_file`, `sheet`, `previous`, `text`) → resolving
+//! (`metrics`, `table`, `chart`, `geometry`, `picture`, `resolve` with
+//! `blocks`) → `load`, which puts them together.
 
+mod blocks;
 pub mod body;
-pub mod blocks;
 pub mod chars;
 pub mod chart;
 pub mod dates;
@@ -23,9 +24,11 @@ pub mod number;
 pub mod picture;
 pub mod previous;
 pub mod problem;
-pub(crate) mod resolve;
+mod resolve;
+mod schemas;
 pub mod sheet;
 pub mod source;
+pub mod specs;
 pub mod table;
 pub mod template;
 pub mod text;

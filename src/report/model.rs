@@ -5,13 +5,13 @@
 use std::fmt;
 
 use indexmap::IndexMap;
-use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use schemars::JsonSchema;
 use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use std::borrow::Cow;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use std::collections::BTreeMap;
 
 use super::body::Body;
+pub use super::specs::{Cell, ChartKind, ChartSpec, MetricSelection, TableSpec};
 
 /// `report.yaml`.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -222,66 +222,6 @@ pub struct AppendixEntry {
     pub chart: Option<ChartSpec>,
 }
 
-/// `chart: {metrics: [...], kind: bar}`: this year's values as bars, with
-/// last year's beside them where known.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ChartSpec {
-    /// `all`, a list of metric ids, or `{group: 名称}`; the metrics share a unit.
-    pub metrics: MetricSelection,
-    /// `bar` (horizontal bars, the default), `column` (vertical bars), `line`
-    /// (each metric over the years of its `history`) or `pie` (shares of a whole).
-    #[serde(default)]
-    pub kind: ChartKind,
-    /// A caption above the chart.
-    #[serde(default)]
-    pub title: Option<String>,
-}
-
-/// The kinds of chart baogao draws.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ChartKind {
-    #[default]
-    Bar,
-    Column,
-    Line,
-    Pie,
-}
-
-/// A table: `metrics` (all, a list of ids, or {group}), or `columns` with
-/// `rows`, or `csv` (a file in the report folder).
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TableSpec {
-    #[serde(default)]
-    pub metrics: Option<MetricSelection>,
-    #[serde(default)]
-    pub columns: Option<Vec<String>>,
-    #[serde(default)]
-    pub rows: Option<Vec<Vec<Cell>>>,
-    #[serde(default)]
-    pub csv: Option<String>,
-}
-
-/// Which metrics a metrics table shows.
-#[derive(Debug)]
-pub enum MetricSelection {
-    /// `all` (or any other word, refused when the table is made).
-    All(String),
-    List(Vec<String>),
-    Group(String),
-}
-
-/// An inline table cell: text, or a bare number or boolean YAML gave us.
-#[derive(Debug)]
-pub enum Cell {
-    Text(String),
-    Number(f64),
-    Bool(bool),
-    Empty,
-}
-
 // Hand-written deserializers for the forms that take several shapes: serde's
 // `untagged` would answer any mistake inside with "did not match any
 // variant", losing the place and the reason.
@@ -325,115 +265,5 @@ impl<'de> Deserialize<'de> for MetricMap {
             }
         }
         d.deserialize_map(V)
-    }
-}
-
-impl<'de> Deserialize<'de> for MetricSelection {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = MetricSelection;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("`all`, a list of metric ids, or `{group: 名称}`")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(MetricSelection::All(v.into()))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                Vec::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(MetricSelection::List)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                #[derive(Deserialize)]
-                #[serde(deny_unknown_fields)]
-                struct Group {
-                    group: String,
-                }
-                let g = Group::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(MetricSelection::Group(g.group))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-impl<'de> Deserialize<'de> for Cell {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Cell;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a table cell: text or a number")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Cell::Text(v.into()))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                Ok(Cell::Number(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                Ok(Cell::Number(v as f64))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                Ok(Cell::Number(v as f64))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-                Ok(Cell::Bool(v))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(Cell::Empty)
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(Cell::Empty)
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-// Schemas for the hand-deserialized forms (`baogao schema`).
-
-impl JsonSchema for MetricsSource {
-    fn schema_name() -> Cow<'static, str> {
-        "MetricsSource".into()
-    }
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let map = generator.subschema_for::<MetricMap>();
-        json_schema!({"description": "A metrics file's path, or the metrics themselves", "oneOf": [{"type": "string"}, map]})
-    }
-}
-
-impl JsonSchema for MetricMap {
-    fn schema_name() -> Cow<'static, str> {
-        "MetricMap".into()
-    }
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let metric = generator.subschema_for::<Metric>();
-        json_schema!({
-            "description": "Metrics by id (letters, digits, _ and -)",
-            "type": "object",
-            "additionalProperties": metric
-        })
-    }
-}
-
-impl JsonSchema for MetricSelection {
-    fn schema_name() -> Cow<'static, str> {
-        "MetricSelection".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({"oneOf": [
-            {"const": "all"},
-            {"type": "array", "items": {"type": "string"}},
-            {"type": "object", "properties": {"group": {"type": "string"}}, "required": ["group"], "additionalProperties": false}
-        ]})
-    }
-}
-
-impl JsonSchema for Cell {
-    fn schema_name() -> Cow<'static, str> {
-        "Cell".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({"type": ["string", "number", "boolean", "null"]})
     }
 }

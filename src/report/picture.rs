@@ -49,6 +49,10 @@ pub struct Opened {
 pub struct Pictures {
     opened: HashMap<FileKey, Opened>,
     made: HashMap<(u64, u32), Arc<Picture>>,
+    /// How many files this load read (not as the last load found them) and
+    /// how many pictures it made anew.
+    pub read: usize,
+    pub fresh: usize,
 }
 
 /// A file by its path, size and time of change: a file that keeps all three
@@ -74,6 +78,7 @@ impl Pictures {
             return Ok(opened);
         }
         let bytes = folder.read(rel).map_err(|e| e.to_string())?;
+        self.read += 1;
         let header = image::header(&bytes).map_err(|e| format!("`{rel}` cannot be used: {e}"))?;
         let opened = Opened { header, hash: hash(&bytes) };
         self.opened.insert(key, opened);
@@ -100,6 +105,7 @@ impl Pictures {
         }
         let bytes = folder.read(rel).map_err(|e| e.to_string())?;
         let made = Arc::new(prepare(&bytes, opened.header, width).map_err(|e| format!("`{rel}` cannot be used: {e}"))?);
+        self.fresh += 1;
         self.made.insert(key, made.clone());
         Ok(made)
     }
@@ -109,7 +115,7 @@ impl Pictures {
 /// file itself where it needs no change; else decoded, turned upright,
 /// resampled and encoded again, which also drops its EXIF data (a phone
 /// photo's place and time).
-fn prepare(bytes: &[u8], header: Header, width: u32) -> Result<Picture, String> {
+pub fn prepare(bytes: &[u8], header: Header, width: u32) -> Result<Picture, String> {
     let kind = header.kind;
     if kind == Kind::Svg {
         return Ok(picture(kind, bytes.into(), header.width, header.height));
@@ -135,7 +141,8 @@ fn prepare(bytes: &[u8], header: Header, width: u32) -> Result<Picture, String> 
     let encoded = if photo {
         JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY).encode_image(&pixels.to_rgb8())
     } else {
-        let pixels = if header.alpha { DynamicImage::from(pixels.to_rgba8()) } else { DynamicImage::from(pixels.to_rgb8()) };
+        let pixels =
+            if header.alpha { DynamicImage::from(pixels.to_rgba8()) } else { DynamicImage::from(pixels.to_rgb8()) };
         PngEncoder::new_with_quality(&mut out, CompressionType::Fast, PngFilter::Adaptive).write_image(
             pixels.as_bytes(),
             w,

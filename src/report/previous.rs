@@ -83,10 +83,16 @@ fn chain(folder: &Folder, path: &str, seen: &mut Vec<std::path::PathBuf>) -> Res
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         (last, name, None)
     };
-    let (mut last, _) = read_metrics_file(&dir, &file).map_err(|p| format!("last year's metrics: {}", p.message))?;
-    let fresh = !seen.iter().any(|s| s == dir.root());
-    if let Some(before) = before.filter(|_| fresh && seen.len() < MAX_CHAIN) {
+    // A metrics file ends the chain; a report folder met before would
+    // start it over.
+    if before.is_some() || target.is_dir() {
+        if seen.iter().any(|s| s == dir.root()) {
+            return Err(format!("`previous_report: {path}` leads back to a report of the chain"));
+        }
         seen.push(dir.root().to_path_buf());
+    }
+    let (mut last, _) = read_metrics_file(&dir, &file).map_err(|p| format!("last year's metrics: {}", p.message))?;
+    if let Some(before) = before.filter(|_| seen.len() < MAX_CHAIN) {
         // A report further back that cannot be read, or disagrees on a
         // unit, ends the chain there: it would give history only.
         if let Ok(earlier) = chain(&dir, &before, seen) {

@@ -125,7 +125,8 @@ impl Resolve<'_> {
 
     /// The logo, fitted in [`LOGO_BOX`].
     fn logo(&mut self, path: &str) -> Option<Figure> {
-        let spec = super::body::ImageSpec { image: path.into(), caption: None, alt: Some("标志".into()), width: None };
+        let spec =
+            super::body::ImageSpec { image: path.into(), caption: None, alt: Some("标志".into()), width: None };
         self.figure(&spec, |h| {
             let aspect = f64::from(h.width) / f64::from(h.height);
             let height_mm = LOGO_BOX.height_mm.min(LOGO_BOX.width_mm / aspect);
@@ -138,8 +139,11 @@ impl Resolve<'_> {
             None => 2,
             Some(d @ 1..=4) => d,
             Some(d) => {
-                let problem = self.src.problem_at(&format!("contents_depth: {d}"), format!("`contents_depth: {d}` is not 1 to 4"));
-                self.problems.push(problem.hint("the contents can list heading levels 1 (一、) to 4 (（1）); the default is 2"));
+                let problem = self
+                    .src
+                    .problem_at(&format!("contents_depth: {d}"), format!("`contents_depth: {d}` is not 1 to 4"));
+                self.problems
+                    .push(problem.hint("the contents can list heading levels 1 (一、) to 4 (（1）); the default is 2"));
                 2
             }
         }
@@ -186,7 +190,8 @@ impl Resolve<'_> {
             ));
         }
         if s.run_in && depth < 3 {
-            let message = format!("`{}` is a part of level {depth}, but only levels 3 (1.) and 4 (（1）) run in", s.title);
+            let message =
+                format!("`{}` is a part of level {depth}, but only levels 3 (1.) and 4 (（1）) run in", s.title);
             self.problems.push(self.src.problem_at(&s.title, message).hint("remove `run_in: true` here"));
         }
         let (body, blocks) = self.body(&s.body);

@@ -185,14 +185,6 @@ fn a_fresh_build_whose_contents_fill_pages_lays_the_report_out_twice() {
     assert!(page.contains(last) && page.contains(&format!("—{body_page}—")), "page {body_page}: {page}");
 }
 
-/// How many pages a `--timings` line says the export took from the last
-/// build's (0 if it says none).
-fn reused(timings: &str) -> usize {
-    let Some((_, rest)) = timings.split_once(" ms (") else { return 0 };
-    let Some((_, rest)) = rest.split_once(" ms (") else { return 0 };
-    rest.split(' ').next().unwrap().parse().unwrap_or(0)
-}
-
 #[test]
 fn a_watch_rebuild_takes_unchanged_pages_from_the_last_build_and_gives_a_fresh_builds_bytes() {
     let (_tmp, dir) = copy_dir(&root().join("content/shiqiao-2021"), "sample");

@@ -48,3 +48,8 @@ fn whole_build() {
 fn import() {
     replay("import", baogao::fuzzing::import);
 }
+
+#[test]
+fn image() {
+    replay("image", baogao::fuzzing::image);
+}

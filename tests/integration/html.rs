@@ -9,12 +9,16 @@ use std::process::Command;
 
 use crate::support::{baogao, browser_tools, copy_fixture, edit, prepend_keys, root, tool_ok};
 
-/// The reports every check runs on: the three samples and one with every
-/// part of the format and text that markup would take for its own.
+/// The reports every check runs on: the samples (one with photos, tables
+/// and lists in the text) and one with every part of the format and text
+/// that markup would take for its own.
 fn reports() -> Vec<PathBuf> {
     let content = root().join("content");
     let mut list: Vec<PathBuf> =
-        ["shiqiao-2021", "shiqiao-2021-briefing", "shiqiao-2021-gongwen"].iter().map(|n| content.join(n)).collect();
+        ["shiqiao-2021", "shiqiao-2021-briefing", "shiqiao-2021-gongwen", "shiqiao-2021-briefing-photos"]
+            .iter()
+            .map(|n| content.join(n))
+            .collect();
     list.push(root().join("tests/fixtures/every-block"));
     list
 }

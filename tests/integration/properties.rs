@@ -39,6 +39,8 @@ fn metric(value: f64, unit: Option<String>, decimals: Option<u8>) -> Metric {
         group: None,
         decimals,
         note: None,
+        history: Default::default(),
+        earlier: Vec::new(),
     }
 }
 

@@ -409,3 +409,11 @@ pub fn browser_tools() -> Option<PathBuf> {
     eprintln!("skipping: missing {} (npm ci --prefix tests/browser; apt-get install chromium)", missing.join(", "));
     None
 }
+
+/// The pages a `--timings` line of a watch says were taken from the last
+/// build.
+pub fn reused(timings: &str) -> usize {
+    let Some((_, rest)) = timings.split_once(" ms (") else { return 0 };
+    let Some((_, rest)) = rest.split_once(" ms (") else { return 0 };
+    rest.split(' ').next().unwrap().parse().unwrap_or(0)
+}

@@ -277,6 +277,12 @@ fn init_makes_a_report_that_builds_and_eject_gives_the_same_pdf() {
         build_ok(&plain, &a);
         build_ok(&ejected, &b);
         assert!(std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap(), "{template}: ejected template differs");
+        if template == "report" {
+            // The starter shows a picture and a table in the text.
+            assert!(plain.join("images/photo.svg").is_file());
+            let Some(text) = pdf_text(&a) else { continue };
+            assert!(text.contains("图1") && text.contains("表1") && text.contains("服务企业情况"), "{text}");
+        }
     }
 }
 

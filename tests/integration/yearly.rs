@@ -125,3 +125,34 @@ fn a_hostile_last_years_report_meets_this_years_limits() {
         assert!(!out.exists());
     }
 }
+
+#[test]
+fn a_line_chart_takes_its_years_from_the_chain_of_last_years_reports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let year = |y: u32, value: u32, previous: Option<&str>| {
+        let dir = tmp.path().join(format!("r{y}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let last = previous.map_or(String::new(), |p| format!("previous_report: {p}\n"));
+        let report = format!(
+            "title: {y}年工作总结\n{last}sections:\n  - title: 企业\n    body: 走访{{{{visits}}}}。\n    \
+             chart: {{kind: line, metrics: [visits], title: 走访企业}}\n"
+        );
+        std::fs::write(dir.join("report.yaml"), report).unwrap();
+        std::fs::write(dir.join("metrics.yaml"), format!("visits: {{label: 走访企业, value: {value}, unit: 家次}}\n"))
+            .unwrap();
+        dir
+    };
+    // 2018 names 2021 as its last year: a loop, which ends the chain.
+    year(2018, 90, Some("../r2021"));
+    year(2019, 120, Some("../r2018"));
+    year(2020, 280, Some("../r2019"));
+    let this = year(2021, 336, Some("../r2020"));
+    let pdf = tmp.path().join("out.pdf");
+    build_ok(&this, &pdf);
+    let Some(text) = pdf_text(&pdf) else { return };
+    assert_in_order(&text, &["2018", "2019", "2020", "2021"]);
+    let objects = pdf_objects(&pdf).unwrap();
+    let alt = "折线图“走访企业”：走访企业，2018年90家次，2019年120家次，2020年280家次，2021年336家次。";
+    let utf16: String = alt.encode_utf16().map(|u| format!("{u:04x}")).collect();
+    assert!(objects.contains(alt) || objects.to_lowercase().contains(&utf16), "no /Alt `{alt}`");
+}

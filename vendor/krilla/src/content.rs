@@ -958,9 +958,15 @@ impl ContentBuilder {
                 sb.expand_bbox(Rect::from_xywh(0.0, 0.0, 1.0, 1.0).unwrap());
             },
             move |sb, sc, chunk_container| {
-                let image_name = sb.rd_builder.register_resource(resource::XObject::new(
-                    sc.register_image(chunk_container, image),
-                ));
+                // baogao: journaled as a whole for the reuse of pages (reuse.rs).
+                let journaled = crate::reuse::journaling().then(|| image.clone());
+                let registered = crate::reuse::whole(|| sc.register_image(chunk_container, image));
+                if let Some(image) = journaled {
+                    crate::reuse::note(|| crate::reuse::Effect::Image(image, registered));
+                }
+                let image_name = sb
+                    .rd_builder
+                    .register_resource(resource::XObject::new(registered));
 
                 sb.content.x_object(image_name.to_pdf_name());
             },

@@ -14,8 +14,9 @@
 //! registered, glyph texts mapped, validation errors) was journaled when it
 //! was drawn and is done again, in order, so the document comes out as if
 //! the page had been drawn. Without a record the calls are drawn then, as they would have been,
-//! and journaled. Anything the journal cannot replay (images, patterns,
-//! groups, new glyphs, Type3 fonts) marks the page as not reusable, and any
+//! and journaled. Images are journaled as registrations of their own.
+//! Anything the journal cannot replay (patterns, groups, new glyphs, Type3
+//! fonts) marks the page as not reusable, and any
 //! call the recorder does not know draws what it kept and goes on live.
 //!
 //! [`Surface`]: crate::surface::Surface
@@ -161,6 +162,7 @@ pub(crate) enum Effect {
     FontId(FontIdentifier, Ref),
     ColorSpace(ColorSpace, Option<Ref>),
     ExtGState(ExtGState, Ref),
+    Image(crate::graphics::image::Image, Ref),
     Error(ValidationError),
     Limits(pdf_writer::Limits),
 }
@@ -214,6 +216,7 @@ pub(crate) fn note(effect: impl FnOnce() -> Effect) {
                     Effect::ExtGState(state, _) => {
                         j.registered.insert(hash_of(|h| (2u8, state).hash(h)))
                     }
+                    Effect::Image(image, _) => j.registered.insert(hash_of(|h| (3u8, image).hash(h))),
                     _ => true,
                 };
                 if first {
@@ -263,6 +266,7 @@ pub(crate) enum Command {
     SetLocation(Location),
     ResetLocation,
     DrawPath(Path),
+    DrawImage(crate::graphics::image::Image, crate::geom::Size),
     /// The glyphs and the text are ranges of the recorder's buffers.
     DrawGlyphs {
         start: Point,
@@ -437,6 +441,12 @@ impl Recorder {
                 h.write_u8(9);
                 hash_path(h, p);
             }
+            Command::DrawImage(image, size) => {
+                h.write_u8(11);
+                image.hash(h);
+                h.write_u32(size.width().to_bits());
+                h.write_u32(size.height().to_bits());
+            }
             Command::DrawGlyphs { .. } => unreachable!("kept by push_glyphs"),
         }
         self.commands.push(command);
@@ -539,6 +549,9 @@ pub(crate) fn apply(
                 let new = sc.register_resourceable(chunk_container, state.clone());
                 refs.insert(*old, new.get_ref());
             }
+            Effect::Image(image, old) => {
+                refs.insert(*old, sc.register_image(chunk_container, image.clone()));
+            }
             Effect::Error(error) => sc.register_validation_error(error.clone()),
             Effect::Limits(limits) => sc.register_limits(limits),
         }
@@ -555,7 +568,7 @@ fn covers(resources: &ResourceDictionary, effects: &[Effect]) -> bool {
     let registered: std::collections::HashSet<Ref> = effects
         .iter()
         .filter_map(|e| match e {
-            Effect::FontId(_, r) | Effect::ExtGState(_, r) => Some(*r),
+            Effect::FontId(_, r) | Effect::ExtGState(_, r) | Effect::Image(_, r) => Some(*r),
             Effect::ColorSpace(_, r) => *r,
             _ => None,
         })

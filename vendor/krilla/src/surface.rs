@@ -145,6 +145,7 @@ impl<'a> Surface<'a> {
                 Command::SetLocation(l) => self.set_location(l),
                 Command::ResetLocation => self.reset_location(),
                 Command::DrawPath(path) => self.draw_path(&path),
+                Command::DrawImage(image, size) => self.draw_image(image, size),
                 Command::DrawGlyphs {
                     start,
                     glyphs: range,
@@ -637,6 +638,10 @@ impl<'a> Surface<'a> {
     #[cfg(feature = "raster-images")]
     /// Draw a new bitmap image.
     pub fn draw_image(&mut self, image: Image, size: Size) {
+        // baogao: kept for the reuse of pages (reuse.rs).
+        if let Some(r) = &mut self.recorder {
+            return r.push(Command::DrawImage(image, size));
+        }
         self.go_live();
         self.bd
             .get_mut()
