@@ -11,9 +11,11 @@ use super::resolve::Resolve;
 use super::text::{self, Paragraph};
 
 impl Resolve<'_> {
-    /// The blocks of `body`, and its text paragraphs alone (what a template
-    /// written before blocks reads as `body`).
-    pub(super) fn body(&mut self, body: &Body) -> (Vec<Paragraph>, Vec<Block>) {
+    /// The text paragraphs of `body` (what a template written before blocks
+    /// reads as `body`), and its blocks, if it has any but text: a text
+    /// alone would be in the data twice, and a long report's sections are
+    /// most of what a watch rebuild serialises and typst decodes.
+    pub(super) fn body(&mut self, body: &Body) -> (Vec<Paragraph>, Option<Vec<Block>>) {
         let blocks: Vec<Block> = body.0.iter().filter_map(|item| self.item(item)).collect();
         let text = blocks
             .iter()
@@ -23,7 +25,8 @@ impl Resolve<'_> {
             })
             .flatten()
             .collect();
-        (text, blocks)
+        let only_text = blocks.iter().all(|b| matches!(b, Block::Text { .. }));
+        (text, (!only_text).then_some(blocks))
     }
 
     fn item(&mut self, item: &Item) -> Option<Block> {

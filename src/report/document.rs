@@ -21,8 +21,8 @@ pub struct Document {
     pub meta: Meta,
     /// The summary's text paragraphs (its blocks left out), as before blocks.
     pub summary: Vec<Paragraph>,
-    /// The summary in full: text and blocks in order.
-    pub summary_blocks: Vec<Block>,
+    /// The summary in full, text and blocks in order, if it has blocks.
+    pub summary_blocks: Option<Vec<Block>>,
     pub sections: Vec<Arc<SectionJson>>,
     pub appendix: Vec<Appendix>,
     /// Files of the report folder to attach to the PDF (filled in by the
@@ -154,11 +154,14 @@ pub struct Section {
     pub highlights: Vec<Callout>,
     /// The text paragraphs of the body (its blocks left out), as before blocks.
     pub body: Vec<Paragraph>,
-    /// The body in full: text and blocks in order.
-    pub blocks: Vec<Block>,
+    /// The body in full, text and blocks in order, if it has blocks other
+    /// than text (else `body` is all of it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocks: Option<Vec<Block>>,
     pub subsections: Vec<Section>,
     pub chart: Option<Chart>,
     /// Levels 3 and 4: the title starts the first paragraph.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub run_in: bool,
 }
 
@@ -191,7 +194,8 @@ pub struct Appendix {
     pub title: String,
     pub note: Vec<Paragraph>,
     pub body: Vec<Paragraph>,
-    pub blocks: Vec<Block>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocks: Option<Vec<Block>>,
     pub table: Option<Table>,
     pub chart: Option<Chart>,
 }

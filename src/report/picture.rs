@@ -125,15 +125,22 @@ pub fn prepare(bytes: &[u8], header: Header, width: u32) -> Result<Picture, Stri
     let mut decoder = image::decoder(kind, bytes)?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let mut pixels = DynamicImage::from_decoder(decoder).map_err(|e| format!("it cannot be decoded ({e})"))?;
-    if width >= header.width && !header.turned && kind != Kind::Webp {
+    // Within a tenth of the ceiling, the file is kept as it is: resampling
+    // 1600 pixels to 1531 would cost a decode, a resample and a second
+    // JPEG generation for nothing a print shows.
+    let close = u64::from(header.width) * 10 <= u64::from(width) * 11;
+    if close && !header.turned && kind != Kind::Webp {
         // typst reads PNG, JPEG and GIF as they are; WebP is encoded again
         // below, as a format every PDF reader shows.
         return Ok(picture(kind, bytes.into(), header.width, header.height));
     }
     pixels.apply_orientation(orientation);
-    if width < pixels.width() {
+    if width < pixels.width() && !close {
         let height = (u64::from(pixels.height()) * u64::from(width)).div_ceil(u64::from(pixels.width()));
-        pixels = pixels.resize_exact(width, height.max(1) as u32, FilterType::CatmullRom);
+        // The triangle filter, widened by the scale as `image` does, averages
+        // every source pixel a target pixel covers: no moiré, in less time
+        // than Catmull-Rom's, and no difference at 300 ppi in print.
+        pixels = pixels.resize_exact(width, height.max(1) as u32, FilterType::Triangle);
     }
     let (w, h) = (pixels.width(), pixels.height());
     let photo = kind == Kind::Jpeg || (kind == Kind::Webp && !header.alpha);

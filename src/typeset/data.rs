@@ -43,7 +43,8 @@ pub struct DataFiles {
 struct Parts<'a, S> {
     meta: &'a Meta,
     summary: &'a [Paragraph],
-    summary_blocks: &'a [Block],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary_blocks: &'a Option<Vec<Block>>,
     sections: S,
     appendix: &'a [Appendix],
     attachments: &'a [Attachment],

@@ -41,14 +41,16 @@ pub fn check_broken(edit: impl FnOnce(&Path), expect: Expect) {
     assert_eq!(files_below(&dir), before, "files appeared in the report folder");
 }
 
+/// A test that the edit `$edit` of the minimal fixture fails as `Expect` says.
 macro_rules! case {
     ($name:ident, $edit:expr, $message:expr, $at:expr, $hint:expr) => {
         #[test]
         fn $name() {
-            check_broken($edit, Expect { message: $message, at: $at, hint: $hint });
+            $crate::errors::check_broken($edit, $crate::errors::Expect { message: $message, at: $at, hint: $hint });
         }
     };
 }
+pub(crate) use case;
 
 case!(
     yaml_syntax,

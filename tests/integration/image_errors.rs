@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::errors::{Expect, check_broken};
+use crate::errors::case;
 
 /// The minimal fixture's second section with `block` (YAML lines indented
 /// as a list item of its body) after its text; the block starts on line 21.
@@ -59,15 +59,6 @@ fn jpeg() -> Vec<u8> {
 fn svg(body: &str) -> Vec<u8> {
     format!("<svg xmlns='http://www.w3.org/2000/svg' xmlns:xlink='http://www.w3.org/1999/xlink' viewBox='0 0 10 10'>{body}</svg>")
         .into_bytes()
-}
-
-macro_rules! case {
-    ($name:ident, $edit:expr, $message:expr, $at:expr, $hint:expr) => {
-        #[test]
-        fn $name() {
-            check_broken($edit, Expect { message: $message, at: $at, hint: $hint });
-        }
-    };
 }
 
 case!(
