@@ -131,6 +131,14 @@ fn the_photo_sample_has_its_figures_tables_and_levels_in_order() {
     for tag in ["/S /H1", "/S /H2", "/S /H3", "/S /H4", "/S /Figure", "/S /Caption"] {
         assert!(objects.contains(tag), "no {tag} in the structure tree");
     }
+    // A bookmark for every level, down to the fourth.
+    let lower = objects.to_lowercase();
+    for title in
+        ["四、社会治理平安有序", "（一）织密平安防控网络", "1.强化人员摸排，抓好源头防控。", "（1）网格事项闭环处理"]
+    {
+        let utf16: String = title.encode_utf16().map(|u| format!("{u:04x}")).collect();
+        assert!(lower.contains(&format!("/title <feff{utf16}>")), "no bookmark `{title}`");
+    }
     if let Some(report) = verapdf(&[pdf]) {
         assert_eq!(report.lines().filter(|l| l.starts_with("PASS")).count(), 2, "a-2a and ua-1: {report}");
     }
