@@ -7,7 +7,9 @@ use super::document::{Block, Figure, ListItem};
 use super::geometry::{self, Size, Width};
 use super::image::{Header, Kind};
 use super::picture::Opened;
+use super::problem::Problem;
 use super::resolve::Resolve;
+use super::source::REPORT_FILE;
 use super::text::{self, Paragraph};
 
 impl Resolve<'_> {
@@ -115,6 +117,7 @@ impl Resolve<'_> {
     }
 
     fn open_file(&mut self, rel: &str) -> Option<Opened> {
+        self.files_read += 1;
         if !self.sources.iter().any(|s| s == rel) {
             self.sources.push(rel.to_string());
         }
@@ -122,15 +125,9 @@ impl Resolve<'_> {
         opened.map_err(|m| self.image_problem(rel, m)).ok()
     }
 
-    fn image_problem(&mut self, rel: &str, message: String) {
-        let hint = if message.contains("leaves the report folder") {
-            "copy the image into the report folder (e.g. images/) and name it from there"
-        } else if message.contains("does not exist") {
-            "paths are relative to the report folder; check the spelling"
-        } else {
-            "use a PNG, JPEG, GIF, WebP or SVG file as saved by a camera or an image program"
-        };
-        self.problems.push(self.src.problem_at(rel, message).hint(hint));
+    /// A problem of the image file `rel`, placed where report.yaml names it.
+    fn image_problem(&mut self, rel: &str, problem: Problem) {
+        self.problems.push(Problem { file: REPORT_FILE.into(), range: self.src.find(rel), ..problem });
     }
 
     /// `width:` of `spec`, checked.

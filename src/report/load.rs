@@ -85,6 +85,7 @@ pub fn load(folder: &Folder, options: &Options, kept: &mut Kept) -> Result<Loade
         placed: Vec::new(),
         conditional: Default::default(),
         year: super::resolve::year_of(&report),
+        files_read: 0,
     };
     if let Some(dpi) = report.image_dpi.filter(|d| !(72..=1200).contains(d)) {
         let problem =
@@ -270,5 +271,35 @@ mod tests {
         photo("b.jpg", 120);
         load(&folder, &Options::default(), &mut kept).unwrap();
         assert_eq!((kept.pictures.read, kept.pictures.fresh), (1, 1));
+    }
+
+    #[test]
+    fn every_picture_a_section_places_is_served_also_when_the_section_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        image::RgbImage::from_pixel(1200, 900, image::Rgb([10, 90, 90])).save(dir.path().join("a.jpg")).unwrap();
+        // The same photo at two sizes: two pictures, the second section's
+        // opened after the first's.
+        std::fs::write(
+            dir.path().join("report.yaml"),
+            "title: t\nsections:\n  - title: 甲\n    body:\n      - {image: a.jpg, alt: 甲, width: 50%}\n  \
+             - title: 乙\n    body:\n      - 走访{{v}}。\n      - {image: a.jpg, alt: 乙, width: 20%}\n",
+        )
+        .unwrap();
+        let metrics = |v: u32| format!("v: {{label: 走访, value: {v}}}\nw: {{label: 其他, value: 1}}\n");
+        std::fs::write(dir.path().join("metrics.yaml"), metrics(3)).unwrap();
+        let folder = Folder::open(dir.path()).unwrap();
+        let mut kept = Kept::default();
+        let served = |loaded: &Loaded| {
+            let paths: Vec<&str> = loaded.document.pictures.iter().map(|p| p.path.as_str()).collect();
+            loaded.document.sections.iter().all(|s| {
+                s.get().split("\"src\":\"").skip(1).all(|rest| paths.contains(&rest.split('"').next().unwrap()))
+            })
+        };
+        let first = load(&folder, &Options::default(), &mut kept).unwrap();
+        assert!(served(&first) && first.document.pictures.len() == 2);
+        // A metric neither section reads: both could be taken as they were.
+        std::fs::write(dir.path().join("metrics.yaml"), metrics(3).replace("value: 1", "value: 2")).unwrap();
+        let again = load(&folder, &Options::default(), &mut kept).unwrap();
+        assert!(served(&again), "a section taken from the last load places a picture the document lacks");
     }
 }

@@ -17,6 +17,11 @@ use ::image::{DynamicImage, ImageDecoder, ImageEncoder};
 
 use super::folder::Folder;
 use super::image::{self, Header, Kind, MAX_IMAGE_BYTES};
+use super::problem::Problem;
+use super::source::folder_problem;
+
+/// What to do about an image that cannot be used.
+const IMAGE_HINT: &str = "use a PNG, JPEG, GIF, WebP or SVG file as saved by a camera or an image program";
 
 /// The default ceiling of pixels per inch at the printed size.
 pub const DEFAULT_DPI: u32 = 300;
@@ -67,19 +72,22 @@ struct FileKey {
 impl Pictures {
     /// Opens `rel` of `folder`: reads it and its header, unless it is as the
     /// last load found it.
-    pub fn open(&mut self, last: &Pictures, folder: &Folder, rel: &str) -> Result<Opened, String> {
-        let (len, modified) = folder.stat(rel).map_err(|e| e.to_string())?;
+    /// A problem is placed in the file `rel` (the caller places it where
+    /// the file is named).
+    pub fn open(&mut self, last: &Pictures, folder: &Folder, rel: &str) -> Result<Opened, Problem> {
+        let (len, modified) = folder.stat(rel).map_err(|e| folder_problem(rel, &e))?;
         if len > MAX_IMAGE_BYTES {
-            return Err(format!("`{rel}` is {} MB, more than the 50 MB an image may be", len / 1_000_000));
+            let message = format!("`{rel}` is {} MB, more than the 50 MB an image may be", len / 1_000_000);
+            return Err(unusable(rel, message));
         }
         let key = FileKey { path: rel.to_string(), len, modified };
         if let Some(&opened) = self.opened.get(&key).or_else(|| last.opened.get(&key)) {
             self.opened.insert(key, opened);
             return Ok(opened);
         }
-        let bytes = folder.read(rel).map_err(|e| e.to_string())?;
+        let bytes = folder.read(rel).map_err(|e| folder_problem(rel, &e))?;
         self.read += 1;
-        let header = image::header(&bytes).map_err(|e| format!("`{rel}` cannot be used: {e}"))?;
+        let header = image::header(&bytes).map_err(|e| unusable(rel, format!("`{rel}` cannot be used: {e}")))?;
         let opened = Opened { header, hash: hash(&bytes) };
         self.opened.insert(key, opened);
         Ok(opened)
@@ -94,7 +102,7 @@ impl Pictures {
         rel: &str,
         opened: Opened,
         max_width: u32,
-    ) -> Result<Arc<Picture>, String> {
+    ) -> Result<Arc<Picture>, Problem> {
         // An SVG is drawn as it is, at any size.
         let width = if opened.header.kind == Kind::Svg { 0 } else { max_width.min(opened.header.width) };
         let key = (opened.hash, width);
@@ -103,8 +111,9 @@ impl Pictures {
             self.made.insert(key, made.clone());
             return Ok(made);
         }
-        let bytes = folder.read(rel).map_err(|e| e.to_string())?;
-        let made = Arc::new(prepare(&bytes, opened.header, width).map_err(|e| format!("`{rel}` cannot be used: {e}"))?);
+        let bytes = folder.read(rel).map_err(|e| folder_problem(rel, &e))?;
+        let prepared = prepare(&bytes, opened.header, width);
+        let made = Arc::new(prepared.map_err(|e| unusable(rel, format!("`{rel}` cannot be used: {e}")))?);
         self.fresh += 1;
         self.made.insert(key, made.clone());
         Ok(made)
@@ -159,6 +168,10 @@ pub fn prepare(bytes: &[u8], header: Header, width: u32) -> Result<Picture, Stri
     };
     encoded.map_err(|e| format!("it cannot be encoded again ({e})"))?;
     Ok(picture(if photo { Kind::Jpeg } else { Kind::Png }, out.into(), w, h))
+}
+
+fn unusable(rel: &str, message: String) -> Problem {
+    Problem::new(rel, None, message).hint(IMAGE_HINT)
 }
 
 fn picture(kind: Kind, bytes: Arc<[u8]>, width: u32, height: u32) -> Picture {

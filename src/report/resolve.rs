@@ -74,6 +74,9 @@ pub struct Resolve<'a> {
     pub conditional: Conditional,
     /// The year the figures are for (see [`year_of`]).
     pub year: Option<i32>,
+    /// How many times a file (an image, a CSV table) was opened so far: a
+    /// section that opens one is not kept, since the file may change.
+    pub files_read: usize,
 }
 
 /// How deep parts nest: sections (一、), subsections (（一）), then 1. and （1）.
@@ -169,11 +172,11 @@ impl Resolve<'_> {
             self.keep.push(Some(kept.clone()));
             return kept.json.clone();
         }
-        let (problems, placed) = (self.problems.len(), self.sources.len());
+        let (problems, files_read) = (self.problems.len(), self.files_read);
         let metrics = self.metrics;
         let (section, reads) = metrics.traced(|| self.section(s, 1));
         let json = Arc::new(SectionJson::of(&section));
-        let keep = reads.filter(|_| self.problems.len() == problems && self.sources.len() == placed);
+        let keep = reads.filter(|_| self.problems.len() == problems && self.files_read == files_read);
         self.keep.push(keep.map(|reads| Arc::new(KeptSection { reads, json: json.clone() })));
         json
     }
@@ -252,6 +255,7 @@ impl Resolve<'_> {
     }
 
     fn csv_table(&mut self, csv: &str) -> Result<table::Table, Problem> {
+        self.files_read += 1;
         self.sources.push(csv.to_string());
         let bytes = read_limited(self.folder, csv).map_err(|p| Problem {
             file: REPORT_FILE.into(),

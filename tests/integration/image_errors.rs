@@ -73,7 +73,7 @@ case!(
     |d| with_image(d, "../outside.png", None),
     "`../outside.png` leaves the report folder",
     "report.yaml:21:16",
-    "copy the image into the report folder"
+    "copy the file into the report folder"
 );
 case!(
     a_link_that_leads_out,
@@ -83,7 +83,7 @@ case!(
     },
     "`link.png` leaves the report folder",
     "report.yaml:21:16",
-    "copy the image into the report folder"
+    "copy the file into the report folder"
 );
 case!(
     a_file_that_is_no_image,
