@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Lays a rendered gongwen page over GB/T 9704-2012's numbers.
 
-    cargo build && python3 tools/gongwen_measure.py [PDF]
+    cargo build && python3 tools/gongwen_measure.py [PDF [HEAD-PDF]]
 
 Without PDF it builds tests/fixtures/gongwen-grid (paragraphs of Han
-characters only, so every full line holds 28). It prints, in millimetres,
+characters only, so every full line holds 28) and tests/fixtures/gongwen-head
+(every element of the 版头: 份号, 密级, 紧急程度, 签发人; a 附注; a seal's
+place). It prints, in millimetres,
 what the standard asks and what the page shows: text lines and widths from
 `pdftotext -bbox-layout` (font boxes), ink from `pdftoppm -gray -r 300`
 (the red mark, the page numbers). Needs poppler-utils; no Python packages.
@@ -28,6 +30,34 @@ def lines(pdf, page):
             for a, b, c, d, t in found]
 
 
+def words(pdf):
+    """Every word's box, with its page: (page, x0, y0, x1, y1, text)."""
+    html = subprocess.run(["pdftotext", "-bbox", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    out = []
+    for n, page in enumerate(html.split("<page ")[1:], start=1):
+        for a, b, c, d, t in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page):
+            out.append((n, float(a) * MM, float(b) * MM, float(c) * MM, float(d) * MM, t))
+    return out
+
+
+def rule_top(pdf, page, area):
+    """The top of the first row of ink in `area` that runs most of its width (a rule)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "p"
+        subprocess.run(["pdftoppm", "-gray", "-r", str(DPI), "-singlefile", "-f", str(page), "-l", str(page), pdf, root],
+                       check=True)
+        data = (root.with_suffix(".pgm")).read_bytes()
+    _, w, h, _, pixels = data.split(maxsplit=4)
+    w = int(w)
+    px = lambda mm: int(mm / 25.4 * DPI)
+    for y in range(px(area[1]), px(area[3])):
+        row = pixels[y * w + px(area[0]): y * w + px(area[2])]
+        if sum(v < 160 for v in row) > 0.9 * len(row):
+            return y * 25.4 / DPI
+    raise SystemExit(f"no rule on page {page} in {area}")
+
+
 def ink(pdf, page, area):
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "p"
@@ -48,12 +78,55 @@ def ink(pdf, page, area):
     return mm(min(xs)), mm(min(ys)), mm(max(xs)), mm(max(ys) + 1)
 
 
+def build(fixture):
+    pdf = str(Path(tempfile.mkdtemp()) / f"{fixture}.pdf")
+    subprocess.run([ROOT / "target/debug/baogao", "build", ROOT / "tests/fixtures" / fixture, "-o", pdf], check=True)
+    return pdf
+
+
+def head(pdf):
+    """The 版头's elements, the 附注 and the seal's place (7.2, 7.3.5.1, 7.3.6)."""
+    zi, pitch = 156 / 28, 225 / 22
+    found = words(pdf)
+    word = lambda text: next(w for w in found if w[5].startswith(text))
+    rows = []
+    for k, (name, text) in enumerate((("份号", "000012"), ("密级和保密期限", "秘密"), ("紧急程度", "特急"))):
+        w = word(text)
+        rows.append((f"{name}: left edge (顶格)", 28.0, w[1]))
+        rows.append((f"{name}: top, line {k + 1} of the type area", 37 + k * pitch, w[2]))
+    w = word("特急")
+    rows.append(("紧急程度: width of 2 characters of 三号", 2 * zi, w[3] - w[1]))
+    names = [w for w in found if w[5] in ("王一民", "李二华", "张三立")]
+    label = word("签发人")
+    number = word("番市街")
+    rows.append(("签发人: right end of the first line's names (居右空一字)", 184 - zi,
+                 max(w[3] for w in names if abs(w[2] - label[2]) < 1)))
+    last = [w for w in names if w[2] > label[2] + 1]
+    rows.append(("签发人: a later name under the first (left edges)", names[0][1], last[0][1]))
+    rows.append(("发文字号: left edge (居左空一字)", 28 + zi, number[1]))
+    # Different faces have different boxes: the line is the ink's foot of a Han character of each.
+    # Boxes of one face share their offset from the baseline: the number
+    # (仿宋, like 签发人) and the later names (楷体, like the first) lie one
+    # line below the first line of names, so on the last names' baseline.
+    rows.append(("发文字号: its baseline below 签发人's (same face)", pitch, number[4] - label[4]))
+    rows.append(("签发人: later names' baseline below the first's", pitch, last[0][4] - names[0][4]))
+    number_ink = ink(pdf, 1, (number[1], number[2], number[3], number[4] + 2))
+    rule = rule_top(pdf, 1, (30, number_ink[3], 180, number_ink[3] + 10))
+    rows.append(("red rule: 4 mm below the 发文字号", number_ink[3] + 4, rule))
+    exact = lambda text: next(w for w in found if w[5] == text)
+    date, author, note = exact("2022年3月8日"), exact("市桥街道办事处"), word("（联系人")
+    left = 28 if date[0] % 2 else 26
+    rows.append((f"sealed (page {date[0]}): right end of the date (右空四字)", left + 156 - 4 * zi, date[3]))
+    rows.append(("sealed: the name centred over the date", (date[1] + date[3]) / 2, (author[1] + author[3]) / 2))
+    # clreq: an opening bracket that starts a line gives up its blank half.
+    rows.append(("附注: left edge (居左空二字; the bracket's blank half trimmed)", left + 2 * zi - 16 / 2 * MM, note[1]))
+    rows.append(("附注: top, the line under the date", date[2] + pitch, note[2]))
+    return rows
+
+
 def main():
-    if len(sys.argv) > 1:
-        pdf = sys.argv[1]
-    else:
-        pdf = str(Path(tempfile.mkdtemp()) / "grid.pdf")
-        subprocess.run([ROOT / "target/debug/baogao", "build", ROOT / "tests/fixtures/gongwen-grid", "-o", pdf], check=True)
+    pdf = sys.argv[1] if len(sys.argv) > 1 else build("gongwen-grid")
+    head_pdf = sys.argv[2] if len(sys.argv) > 2 else build("gongwen-head")
     rows = []
     for page, left in ((3, 28.0), (2, 26.0)):
         body = [l for l in lines(pdf, page) if not l[4].startswith("—")]
@@ -75,6 +148,7 @@ def main():
             rows.append((f"page {page}: left end of the page number (one character in)", 26 + 156 / 28, x0))
     mark = ink(pdf, 1, (0, 37, 210, 37 + 40))
     rows.append(("page 1: top of the red mark (35 mm below the type area)", 37 + 35, mark[1]))
+    rows += head(head_pdf)
     print(f"| measure | GB/T 9704-2012 | rendered | difference |\n|---|---|---|---|")
     for name, want, got in rows:
         print(f"| {name} | {want:.2f} | {got:.2f} | {got - want:+.2f} |")

@@ -18,7 +18,7 @@ use crate::report::dates::creation_time;
 use crate::report::document::Attachment;
 use crate::report::{self, Folder, Loaded, Problem, REPORT_FILE};
 use crate::typeset::data::DataFiles;
-use crate::typeset::diag::{self, Message};
+use crate::typeset::diag::{self, AsWarning, Message};
 use crate::typeset::fonts::{self, FontOptions, Fonts};
 use crate::typeset::{BaogaoWorld, compile, templates};
 
@@ -215,7 +215,9 @@ impl Session {
             Failure::report(&self.world, &all)
         })?;
         self.last = Some(pages.clone());
-        let warnings = diag::locate_all(&self.world, &warnings);
+        let mut warnings = diag::locate_all(&self.world, &warnings);
+        let report_warnings = job.loaded.warnings.iter().map(|p| diag::from_problem(p).as_warning());
+        warnings.splice(0..0, diag::locate_all(&self.world, &report_warnings.collect::<Vec<_>>()));
         Ok(Typeset { pages, warnings, compile: start.elapsed(), layouts })
     }
 

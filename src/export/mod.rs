@@ -10,6 +10,7 @@ pub mod pdf;
 pub mod png;
 pub mod svg;
 pub mod write;
+pub mod xmp;
 
 use std::path::{Path, PathBuf};
 
@@ -17,6 +18,7 @@ use typst::diag::SourceResult;
 use typst_layout::PagedDocument;
 
 use crate::report::document::Document;
+use crate::report::records;
 
 /// The formats baogao writes (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
@@ -91,7 +93,10 @@ impl Format {
         let typst = |result: SourceResult<Artifact>| result.map_err(ExportError::Typst);
         let pages = || pages.expect("the pages of a paged format are laid out before it is exported");
         match self {
-            Format::Pdf => typst(pdf::export(pages(), &cx.document.meta, cx.standards).map(Artifact::File)),
+            Format::Pdf => {
+                let pdf = pdf::export(pages(), &cx.document.meta, cx.standards).map_err(ExportError::Typst)?;
+                Ok(Artifact::File(xmp::add(pdf, &records::of(cx.document, cx.html.layout))))
+            }
             Format::Svg => Ok(Artifact::Pages(svg::export(pages()))),
             Format::Png => typst(png::export(pages(), cx.ppi).map(Artifact::Pages)),
             Format::Html => html::export(cx.document, &cx.html).map(Artifact::File).map_err(ExportError::Template),

@@ -24,6 +24,11 @@ impl Date {
         let valid = (1..=12).contains(&month) && day >= 1 && day <= *days.get(usize::from(month) - 1)?;
         valid.then_some(Date { year, month, day })
     }
+
+    /// `2022-01-25`.
+    pub fn iso(self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
 }
 
 /// A date and time in UTC.

@@ -142,6 +142,21 @@ pub struct Meta {
     pub printed_by: Option<String>,
     pub printed_date: Option<Date>,
     pub issue: Option<String>,
+    /// The 版头's elements and the 附注 (GB/T 9704 7.2, 7.3.6), as given:
+    /// 份号 in six digits, 密级 and 保密期限, 紧急程度, 签发人.
+    pub copy_number: Option<String>,
+    pub secrecy: Option<&'static str>,
+    pub secrecy_period: Option<String>,
+    pub urgency: Option<&'static str>,
+    pub signers: Vec<String>,
+    pub note: Option<String>,
+    pub seal: bool,
+    /// Sent to a higher authority (上行文): `direction: up`, or a 请示 or
+    /// 报告 by its title, unless `direction:` says otherwise.
+    pub upward: bool,
+    /// The archive's data (DA/T 46), for the metadata only.
+    #[serde(skip)]
+    pub archive: crate::report::model::Archive,
     /// The logo, if `logo:` is given.
     pub logo: Option<Figure>,
     /// How many heading levels the contents list (1–4).

@@ -41,6 +41,8 @@ pub struct Loaded {
     pub sources: Vec<String>,
     /// `html_template:`: the web page's own template, its path and text.
     pub html_template: Option<(String, String)>,
+    /// What the report may want to fix but builds without.
+    pub warnings: Vec<Problem>,
 }
 
 /// What a command may set about loading, over report.yaml.
@@ -94,6 +96,7 @@ pub fn load(folder: &Folder, options: &Options, kept: &mut Kept) -> Result<Loade
     }
     let document = resolver.document(&report);
     problems.append(&mut resolver.problems);
+    let warnings = warnings(&document, layout, &resolver.src);
     let html_template = html_template(folder, &report, &resolver.src).map_err(|p| problems.push(p)).ok().flatten();
     let (mut sources, keep, pictures) = (resolver.sources, resolver.keep, resolver.pictures);
     match template {
@@ -109,12 +112,31 @@ pub fn load(folder: &Folder, options: &Options, kept: &mut Kept) -> Result<Loade
                 attach_sources: report.attach_sources,
                 sources,
                 html_template,
+                warnings,
             };
             *kept = Kept { report: Some(report), sections: keep, pictures };
             Ok(loaded)
         }
         _ => Err(problems),
     }
+}
+
+/// GB/T 9704 7.2.5: a 上行文 names who signed it for issue (签发人).
+fn warnings(document: &Document, layout: &str, src: &SourceText) -> Vec<Problem> {
+    let meta = &document.meta;
+    if layout != "gongwen" || !meta.upward || !meta.signers.is_empty() {
+        return Vec::new();
+    }
+    let at = src.find_key("direction").or_else(|| src.find_key("addressee")).or_else(|| src.find_key("title"));
+    let problem = Problem::new(src.file, at, "this 上行文 has no 签发人 (GB/T 9704-2012 7.2.5)");
+    let reason = if src.find_key("direction").is_some() {
+        "it says `direction: up`"
+    } else {
+        "a 请示 or 报告 goes to a higher authority"
+    };
+    vec![problem.hint(format!(
+        "{reason}: add `signers: [姓名]` (printed 签发人：姓名 right of the 发文字号), or `direction: level` if it is not"
+    ))]
 }
 
 /// The web page's own template, read (its problems placed at the path in

@@ -24,6 +24,7 @@ pub mod number;
 pub mod picture;
 pub mod previous;
 pub mod problem;
+pub mod records;
 mod resolve;
 mod schemas;
 pub mod sheet;

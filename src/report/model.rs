@@ -62,6 +62,40 @@ pub struct Report {
     /// briefing: the issue, e.g. 第12期.
     #[serde(default)]
     pub issue: Option<String>,
+    /// gongwen: the copy number (份号), 1 to 6 digits, printed as 6 (000123).
+    #[serde(default, deserialize_with = "digits")]
+    #[schemars(with = "Option<String>", regex(pattern = r"^\d{1,6}$"))]
+    pub copy_number: Option<String>,
+    /// gongwen: the security classification (密级).
+    #[serde(default)]
+    pub secrecy: Option<Secrecy>,
+    /// gongwen: how long it stays classified (保密期限), e.g. 1年, printed 秘密★1年.
+    #[serde(default)]
+    pub secrecy_period: Option<String>,
+    /// gongwen: the urgency (紧急程度).
+    #[serde(default)]
+    pub urgency: Option<Urgency>,
+    /// gongwen: who signed it for issue (签发人), a name or a list of names;
+    /// a 上行文 (`direction: up`, a 请示 or 报告) needs one.
+    #[serde(default, deserialize_with = "one_or_many")]
+    #[schemars(with = "Vec<String>")]
+    pub signers: Vec<String>,
+    /// gongwen: to a higher authority (`up`: 上行文), a lower one (`down`) or
+    /// an equal (`level`); default: `up` for a 请示 or 报告 (the title's last words).
+    #[serde(default)]
+    pub direction: Option<Direction>,
+    /// gongwen: the note under the date (附注), e.g. 此件公开发布, printed in
+    /// parentheses; a 请示's contact and telephone go here.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// gongwen: the document will be sealed (in the issuer's seal system):
+    /// its name and date leave the seal's place (GB/T 9704 7.3.5.1).
+    #[serde(default)]
+    pub seal: bool,
+    /// What the archive knows of the document (DA/T 46-2009): kept in the
+    /// PDF's and OFD's metadata, never printed.
+    #[serde(default)]
+    pub archive: Option<Archive>,
     /// The web page's template (`--format html`): a minijinja file in the
     /// report folder, e.g. `report.html.j2` as `baogao init --eject` writes it.
     #[serde(default)]
@@ -114,6 +148,69 @@ pub struct Report {
     /// Tables and texts after the body (附表1, 附表2 …).
     #[serde(default)]
     pub appendix: Vec<AppendixEntry>,
+}
+
+/// 密级 (GB/T 9704-2012 7.2.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+pub enum Secrecy {
+    #[serde(rename = "绝密")]
+    TopSecret,
+    #[serde(rename = "机密")]
+    Secret,
+    #[serde(rename = "秘密")]
+    Confidential,
+}
+
+impl Secrecy {
+    pub fn text(self) -> &'static str {
+        match self {
+            Secrecy::TopSecret => "绝密",
+            Secrecy::Secret => "机密",
+            Secrecy::Confidential => "秘密",
+        }
+    }
+}
+
+/// 紧急程度 (GB/T 9704-2012 7.2.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+pub enum Urgency {
+    #[serde(rename = "特急")]
+    Extra,
+    #[serde(rename = "加急")]
+    Urgent,
+}
+
+impl Urgency {
+    pub fn text(self) -> &'static str {
+        match self {
+            Urgency::Extra => "特急",
+            Urgency::Urgent => "加急",
+        }
+    }
+}
+
+/// 行文方向: to whom the document goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Up,
+    Down,
+    Level,
+}
+
+/// The archive's own data (DA/T 46-2009); baogao never makes these up.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Archive {
+    /// 全宗号, e.g. J001.
+    #[serde(default)]
+    pub fonds: Option<String>,
+    /// 档号, e.g. J001-WS·2022-Y-0001.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// 保管期限, e.g. 永久, 定期30年, 定期10年.
+    #[serde(default)]
+    pub retention: Option<String>,
 }
 
 /// Page sizes a report may ask for.
@@ -266,4 +363,45 @@ impl<'de> Deserialize<'de> for MetricMap {
         }
         d.deserialize_map(V)
     }
+}
+
+/// 份号: digits, written as a number (`copy_number: 12`) or as text
+/// (`"000012"`, which keeps its zeros).
+fn digits<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a copy number of 1 to 6 digits, e.g. `copy_number: 000012`")
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            self.visit_str(&v.to_string())
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            if (1..=6).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit()) {
+                Ok(Some(format!("{v:0>6}")))
+            } else {
+                Err(E::custom(format!("`{v}` is not a copy number: GB/T 9704 gives it 1 to 6 digits")))
+            }
+        }
+    }
+    d.deserialize_any(V)
+}
+
+/// A name, or a list of names.
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a name or a list of names")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(vec![v.into()])
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            Vec::deserialize(de::value::SeqAccessDeserializer::new(seq))
+        }
+    }
+    d.deserialize_any(V)
 }

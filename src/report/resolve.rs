@@ -10,7 +10,8 @@ use super::document::{Appendix, Conditional, Document, Figure, Meta, Section, Se
 use super::folder::Folder;
 use super::geometry::{Size, TextArea};
 use super::metrics::{Callout, Metrics, Reads};
-use super::model::{self, Paper, TableSpec};
+use super::model::{self, Direction, Paper, Secrecy, TableSpec, Urgency};
+use super::records;
 use super::picture::{Picture, Pictures};
 use super::problem::{Problem, SourceText};
 use super::source::{REPORT_FILE, read_limited};
@@ -121,6 +122,18 @@ impl Resolve<'_> {
             printed_by: r.printed_by.clone(),
             printed_date: r.printed_date.as_deref().and_then(|d| self.date("printed_date", d)),
             issue: r.issue.clone(),
+            copy_number: r.copy_number.clone(),
+            secrecy: r.secrecy.map(Secrecy::text),
+            secrecy_period: r.secrecy_period.clone(),
+            urgency: r.urgency.map(Urgency::text),
+            signers: r.signers.clone(),
+            note: r.note.clone(),
+            seal: r.seal,
+            upward: match r.direction {
+                Some(direction) => direction == Direction::Up,
+                None => matches!(records::kind_of(&r.title), Some("请示" | "报告")),
+            },
+            archive: r.archive.clone().unwrap_or_default(),
             logo: r.logo.as_deref().and_then(|path| self.logo(path)),
             contents_depth: self.contents_depth(r.contents_depth),
         }

@@ -211,6 +211,18 @@ pub fn from_problem(problem: &Problem) -> SourceDiagnostic {
     SourceDiagnostic::error(span, problem.message.as_str()).with_hints(problem.hints.iter().map(EcoString::from))
 }
 
+/// A diagnostic as a warning: the build goes on.
+pub trait AsWarning {
+    fn as_warning(self) -> SourceDiagnostic;
+}
+
+impl AsWarning for SourceDiagnostic {
+    fn as_warning(mut self) -> SourceDiagnostic {
+        self.severity = Severity::Warning;
+        self
+    }
+}
+
 /// An error about no file in particular.
 fn error(message: impl Into<EcoString>, hints: &[&str]) -> SourceDiagnostic {
     SourceDiagnostic::error(Span::detached(), message).with_hints(hints.iter().map(|h| EcoString::from(*h)))
