@@ -6,10 +6,12 @@
 //! of each `match` on [`Format`].
 
 pub mod html;
+pub mod ofd;
 pub mod pdf;
 pub mod png;
 pub mod svg;
 pub mod write;
+pub mod xml;
 pub mod xmp;
 
 use std::path::{Path, PathBuf};
@@ -31,6 +33,8 @@ pub enum Format {
     Png,
     /// One web page (`NAME.html`), made from the report, not its pages.
     Html,
+    /// One OFD package (`NAME.ofd`, GB/T 33190), from the same pages as the PDF.
+    Ofd,
 }
 
 /// What an exporter needs besides the pages.
@@ -70,7 +74,7 @@ impl Artifact {
 
 impl Format {
     /// Every format, in `--format`'s order.
-    pub const ALL: [Format; 4] = [Format::Pdf, Format::Svg, Format::Png, Format::Html];
+    pub const ALL: [Format; 5] = [Format::Pdf, Format::Svg, Format::Png, Format::Html, Format::Ofd];
 
     /// The file name extension, which is also the name `--format` takes.
     pub fn extension(self) -> &'static str {
@@ -79,6 +83,7 @@ impl Format {
             Format::Svg => "svg",
             Format::Png => "png",
             Format::Html => "html",
+            Format::Ofd => "ofd",
         }
     }
 
@@ -100,6 +105,18 @@ impl Format {
             Format::Svg => Ok(Artifact::Pages(svg::export(pages()))),
             Format::Png => typst(png::export(pages(), cx.ppi).map(Artifact::Pages)),
             Format::Html => html::export(cx.document, &cx.html).map(Artifact::File).map_err(ExportError::Template),
+            Format::Ofd => {
+                let schemas = records::of(cx.document, cx.html.layout);
+                let profile = if cx.standards.ofd_a() { ofd::Profile::OfdA } else { ofd::Profile::Ofd };
+                ofd::export(pages(), &cx.document.meta, cx.html.layout, &schemas, profile).map(Artifact::File).map_err(
+                    |e| {
+                        ExportError::Typst(ecow::eco_vec![typst::diag::SourceDiagnostic::error(
+                            typst::syntax::Span::detached(),
+                            e
+                        )])
+                    },
+                )
+            }
         }
     }
 }

@@ -29,9 +29,12 @@ const STANDARDS: [(&str, PdfStandard); 12] = [
     ("ua-1", PdfStandard::Ua_1),
 ];
 
-/// The names of [`STANDARDS`], for messages.
+/// The OFD's archival profile, which `--standard` names beside the PDF's.
+const OFD_A: &str = "ofd-a";
+
+/// The names of [`STANDARDS`] and `ofd-a`, for messages.
 pub fn standard_names() -> impl Iterator<Item = &'static str> {
-    STANDARDS.iter().map(|(name, _)| *name)
+    STANDARDS.iter().map(|(name, _)| *name).chain([OFD_A])
 }
 
 /// A list of standards as written (`a-2a,ua-1`, `a-3b`, `none`), checked
@@ -39,6 +42,8 @@ pub fn standard_names() -> impl Iterator<Item = &'static str> {
 #[derive(Debug, Clone)]
 pub struct Standards {
     list: Vec<PdfStandard>,
+    /// `ofd-a`: the OFD claims GB/T 42133-2022's archival profile.
+    ofd_a: bool,
 }
 
 impl Standards {
@@ -46,10 +51,17 @@ impl Standards {
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
         if text == "none" {
-            return Ok(Self { list: Vec::new() });
+            return Ok(Self { list: Vec::new(), ofd_a: false });
         }
-        let list = text
-            .split(',')
+        let names: Vec<&str> = text.split(',').map(str::trim).collect();
+        let ofd_a = names.contains(&OFD_A);
+        let pdf: Vec<&str> = names.iter().copied().filter(|n| *n != OFD_A).collect();
+        // `ofd-a` alone says nothing of the PDF, which keeps the default.
+        if pdf.is_empty() {
+            return Ok(Self { ofd_a, ..Self::parse(DEFAULT_STANDARD)? });
+        }
+        let list = pdf
+            .into_iter()
             .map(|name| {
                 let name = name.trim();
                 let found = STANDARDS.iter().find(|(n, _)| *n == name);
@@ -57,7 +69,12 @@ impl Standards {
             })
             .collect::<Result<Vec<_>, _>>()?;
         PdfStandards::new(&list).map_err(|e| format!("`{text}` cannot be combined: {}", e.message()))?;
-        Ok(Self { list })
+        Ok(Self { list, ofd_a })
+    }
+
+    /// Whether the OFD claims OFD-A (GB/T 42133-2022).
+    pub fn ofd_a(&self) -> bool {
+        self.ofd_a
     }
 
     /// Whether files may be attached: PDF/A-3 and PDF/A-4f are made for

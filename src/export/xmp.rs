@@ -8,6 +8,7 @@
 //! table's offsets after it move by the difference. The file keeps a single
 //! revision, so no reader sees the old packet.
 
+use super::xml::escape;
 use crate::report::records::Schema;
 
 const BAG: &str = "<pdfaExtension:schemas><rdf:Bag>";
@@ -65,23 +66,6 @@ fn declaration(schema: &Schema) -> String {
         );
     }
     out + "</rdf:Seq></pdfaSchema:property></rdf:li>"
-}
-
-/// Text as XML character data.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            // XML 1.0 has no way to write other control characters.
-            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Where the XMP stream object stands in the file.
@@ -166,14 +150,4 @@ fn move_references(pdf: &mut Vec<u8>, after: usize, delta: i64) -> Option<()> {
 
 fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).rposition(|w| w == needle)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn values_are_escaped_and_controls_dropped() {
-        assert_eq!(escape("a<b & \"c\"]]>\u{1}"), "a&lt;b &amp; &quot;c&quot;]]&gt; ");
-    }
 }

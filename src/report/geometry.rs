@@ -47,14 +47,23 @@ impl TextArea {
     /// and 24 mm), `gongwen.typ` (GB/T 9704's 156 × 225 mm on A4).
     pub fn of(name: &str, paper: Paper) -> TextArea {
         let (width, height) = paper_mm(paper);
-        match name {
-            "gongwen" => TextArea { width_mm: 156.0, height_mm: 225.0 },
-            "briefing" => TextArea { width_mm: width - 48.0, height_mm: height - 46.0 },
-            _ => {
-                let body = 12.0 * PT;
-                let chars = ((width - 56.0) / body).floor();
-                TextArea { width_mm: chars * body, height_mm: height - 58.0 }
-            }
+        let [_, _, width_mm, height_mm] = type_area(name, width, height, false);
+        TextArea { width_mm, height_mm }
+    }
+}
+
+/// The type area (版心) of a right-hand page `width` × `height` mm of
+/// layout `name`, as `[left, top, width, height]` in mm; a left-hand page
+/// mirrors it.
+pub fn type_area(name: &str, width: f64, height: f64, duplex: bool) -> [f64; 4] {
+    match name {
+        "gongwen" => [28.0, 37.0, 156.0, 225.0],
+        "briefing" => [24.0, 22.0, width - 48.0, height - 46.0],
+        _ => {
+            let body = 12.0 * PT;
+            let text = ((width - 56.0) / body).floor() * body;
+            let gutter = if duplex { 4.0 } else { 0.0 };
+            [(width - text) / 2.0 + gutter, 30.0, text, height - 58.0]
         }
     }
 }

@@ -41,8 +41,10 @@ pub const ARCHIVE_NS: &str = "urn:baogao:xmp:dat46-2009#";
 
 /// The 15 kinds of 公文 (党政机关公文处理工作条例, article 8); a title
 /// ends with its kind (…的通知).
-const KINDS: [&str; 15] =
-    ["决议", "决定", "命令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案", "函", "纪要"];
+const KINDS: [&str; 15] = [
+    "决议", "决定", "命令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案", "函",
+    "纪要",
+];
 
 /// The 文种 a title ends with, if any (令 is the short form of 命令).
 pub fn kind_of(title: &str) -> Option<&'static str> {

@@ -12,6 +12,7 @@ mod hostile;
 mod html;
 mod image_errors;
 mod import;
+mod ofd;
 mod photos;
 mod preview;
 mod properties;
