@@ -115,17 +115,30 @@ def pages_cold(report, project, typst, tmp, runs):
     return out
 
 
-def html_cold(report, project, typst, tmp, runs):
-    """Cold builds of the web page (`--format html`, made from the document
-    without a layout) and of the PDF with it, against typst's compile of the
-    same project to PDF: what the page costs, alone and on top of the PDF."""
+# Formats laid out once with the PDF or made without a layout: what each
+# costs alone and on top of the PDF.
+EXTRA_FORMATS = [
+    ("cold build, web page (s)", "html"),
+    ("cold build, PDF and web page (s)", "pdf,html"),
+    ("cold build, OFD (s)", "ofd"),
+    ("cold build, PDF and OFD (s)", "pdf,ofd"),
+]
+
+
+def formats_cold(report, project, typst, tmp, runs, rows=EXTRA_FORMATS):
+    """Cold builds of other formats (`--format`; the web page is made from
+    the document without a layout, the OFD from the same layout as the
+    PDF), against typst's compile of the same project to PDF."""
     out = {}
-    for name, formats in [("cold build, web page (s)", "html"), ("cold build, PDF and web page (s)", "pdf,html")]:
+    for name, formats in rows:
         b, t = [], []
         for _ in range(runs):
             b.append(timed([BAOGAO, "build", report, "-o", tmp / "b.pdf", "--format", formats])[0])
             t.append(timed(typst_compile_cmd(typst, project, tmp / "t.pdf"))[0])
         out[name] = (statistics.median(b), statistics.median(t))
+    sizes = {"ofd": tmp / "b.ofd", "pdf": tmp / "b.pdf"}
+    if any(f == "pdf,ofd" for _, f in rows):
+        out["OFD size against the PDF's (KB)"] = (sizes["ofd"].stat().st_size / 1024, sizes["pdf"].stat().st_size / 1024)
     return out
 
 
@@ -265,10 +278,13 @@ def main():
             print(f"measuring {kind} ({pages} pages) ...", flush=True)
             results = cold(report, project, typst, tmp, args.runs)
             results.update(watch(report, project, typst, tmp, args.runs))
-            if kind != "briefing-photos":  # the photos' cost is in the first two
-                results.update(pages_cold(report, project, typst, tmp, max(3, args.runs // 3)))
-                results.update(html_cold(report, project, typst, tmp, max(3, args.runs // 3)))
+            few = max(3, args.runs // 3)
+            if kind != "briefing-photos":  # the photos' cost is in the first two, and the OFD's
+                results.update(pages_cold(report, project, typst, tmp, few))
+                results.update(formats_cold(report, project, typst, tmp, few))
                 results.update(preview(report, args.runs, results["watch rebuild, one metric (s)"][1]))
+            else:
+                results.update(formats_cold(report, project, typst, tmp, few, EXTRA_FORMATS[2:]))
             growth[kind] = results
             lines += [f"## {kind} ({pages} pages)", "",
                       "| measure | baogao | typst CLI | ratio | target | met |", "|---|---|---|---|---|---|"]
@@ -279,6 +295,8 @@ def main():
                 target = TARGETS.get(name) if kind != "briefing-photos" else None
                 if name.startswith("preview opened"):  # first page against last page, both baogao's
                     lines.append(f"| {name} | {b:.3f} | last: {t:.3f} | — | — | — |")
+                elif name.startswith("OFD size"):  # baogao's OFD against baogao's PDF
+                    lines.append(f"| {name} | {b:.3f} | PDF: {t:.3f} | {ratio:.3f} | — | — |")
                 elif target is None:  # measured, with no target set
                     lines.append(f"| {name} | {b:.3f} | {t:.3f} | {ratio:.3f} | — | — |")
                 else:

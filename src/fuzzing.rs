@@ -5,7 +5,8 @@
 use std::sync::{Arc, OnceLock};
 
 use crate::cli::InputArgs;
-use crate::cmd::session::Session;
+use crate::cmd::session::{Asked, Session};
+use crate::export::Format;
 use crate::report::metrics::Metrics;
 use crate::report::model::{MetricMap, Report};
 use crate::report::text::{self, Resolver, TextError};
@@ -57,7 +58,7 @@ pub fn image(data: &[u8]) {
     }
 }
 
-/// A whole build (load, typeset, export in memory) of a report folder made
+/// A whole build (load, typeset, export to PDF and OFD in memory) of a report folder made
 /// from the input: report.yaml, then metrics.yaml after a NUL byte, then a
 /// table (tables/projects.csv) after another, then an image
 /// (images/photo.png) after a third.
@@ -76,7 +77,8 @@ pub fn whole_build(data: &[u8]) {
     if let Ok(job) = session.load(&InputArgs::default())
         && let Ok(typeset) = session.typeset(&job)
     {
-        let _ = session.export(&job, Some(&typeset), &crate::cmd::session::Asked::pdf());
+        let asked = Asked { formats: vec![Format::Pdf, Format::Ofd], ..Asked::pdf() };
+        let _ = session.export(&job, Some(&typeset), &asked);
     }
 }
 

@@ -130,8 +130,12 @@ fn build(session: &mut Session, input: &InputArgs, preview: &Preview, files: &mu
         let typeset = session.typeset(&job)?;
         diag::emit(&typeset.warnings, format);
         let count = typeset.pages.pages().len();
-        let pdf =
-            PdfInput { pages: typeset.pages, meta: job.loaded.document.meta.clone(), standards: job.standards.clone() };
+        let pdf = PdfInput {
+            pages: typeset.pages,
+            meta: job.loaded.document.meta.clone(),
+            standards: job.standards.clone(),
+            schemas: crate::report::records::of(&job.loaded.document, job.loaded.template.layout()),
+        };
         preview.set_pages(pdf, job.loaded.sources.clone());
         Ok(count)
     });

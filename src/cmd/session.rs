@@ -18,7 +18,7 @@ use crate::report::dates::creation_time;
 use crate::report::document::Attachment;
 use crate::report::{self, Folder, Loaded, Problem, REPORT_FILE};
 use crate::typeset::data::DataFiles;
-use crate::typeset::diag::{self, AsWarning, Message};
+use crate::typeset::diag::{self, IntoWarning, Message};
 use crate::typeset::fonts::{self, FontOptions, Fonts};
 use crate::typeset::{BaogaoWorld, compile, templates};
 
@@ -216,7 +216,7 @@ impl Session {
         })?;
         self.last = Some(pages.clone());
         let mut warnings = diag::locate_all(&self.world, &warnings);
-        let report_warnings = job.loaded.warnings.iter().map(|p| diag::from_problem(p).as_warning());
+        let report_warnings = job.loaded.warnings.iter().map(|p| diag::from_problem(p).into_warning());
         warnings.splice(0..0, diag::locate_all(&self.world, &report_warnings.collect::<Vec<_>>()));
         Ok(Typeset { pages, warnings, compile: start.elapsed(), layouts })
     }
@@ -383,7 +383,7 @@ mod tests {
         let job = session.load(&InputArgs::default()).expect("loads");
         let built = session.typeset(&job).expect("typesets");
         let export = |document: &PagedDocument| {
-            let bytes = pdf::export(document, &job.loaded.document.meta, &job.standards).expect("exports");
+            let bytes = pdf::export(document, &job.loaded.document.meta, &job.standards, &[]).expect("exports");
             (bytes, typst_pdf::reused_pages())
         };
 

@@ -99,8 +99,8 @@ impl Format {
         let pages = || pages.expect("the pages of a paged format are laid out before it is exported");
         match self {
             Format::Pdf => {
-                let pdf = pdf::export(pages(), &cx.document.meta, cx.standards).map_err(ExportError::Typst)?;
-                Ok(Artifact::File(xmp::add(pdf, &records::of(cx.document, cx.html.layout))))
+                let schemas = records::of(cx.document, cx.html.layout);
+                typst(pdf::export(pages(), &cx.document.meta, cx.standards, &schemas).map(Artifact::File))
             }
             Format::Svg => Ok(Artifact::Pages(svg::export(pages()))),
             Format::Png => typst(png::export(pages(), cx.ppi).map(Artifact::Pages)),

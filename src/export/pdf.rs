@@ -7,6 +7,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::report::document::Meta;
+use crate::report::records::Schema;
 
 /// The standards a PDF claims unless the report or `--standard` says
 /// otherwise: archival (PDF/A-2a) and accessible (PDF/UA-1).
@@ -109,10 +110,15 @@ impl Standards {
     }
 }
 
-/// Exports `document` under `standards`. The identifier derives from the
-/// title and the timestamp from the report's date, so the same report gives
-/// the same bytes.
-pub fn export(document: &PagedDocument, meta: &Meta, standards: &Standards) -> SourceResult<Vec<u8>> {
+/// Exports `document` under `standards`, with the catalogue entries
+/// `schemas` in its XMP. The identifier derives from the title and the
+/// timestamp from the report's date, so the same report gives the same bytes.
+pub fn export(
+    document: &PagedDocument,
+    meta: &Meta,
+    standards: &Standards,
+    schemas: &[Schema],
+) -> SourceResult<Vec<u8>> {
     let standards = PdfStandards::new(&standards.list)
         .map_err(|e| ecow::eco_vec![SourceDiagnostic::error(Span::detached(), e.message().clone())])?;
     let timestamp = meta
@@ -126,7 +132,9 @@ pub fn export(document: &PagedDocument, meta: &Meta, standards: &Standards) -> S
         standards,
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(document, &options).map_err(|errors| errors.into_iter().map(with_font_hint).collect())
+    let pdf = typst_pdf::pdf(document, &options)
+        .map_err(|errors| errors.into_iter().map(with_font_hint).collect::<ecow::EcoVec<_>>())?;
+    Ok(super::xmp::add(pdf, schemas))
 }
 
 /// A glyph no font has is an error under PDF/A; say how to supply the font.
@@ -151,6 +159,18 @@ mod tests {
         assert!(Standards::parse("none").unwrap().list.is_empty());
         assert!(Standards::parse("a-5").unwrap_err().contains("`a-5` is not a standard"));
         assert!(Standards::parse("a-1b,a-2b").unwrap_err().contains("cannot be combined"));
-        assert_eq!(standard_names().count(), STANDARDS.len());
+        // Every PDF standard, and the OFD's archival profile.
+        assert_eq!(standard_names().count(), STANDARDS.len() + 1);
+    }
+
+    #[test]
+    fn ofd_a_stands_beside_the_pdfs_standards() {
+        let both = Standards::parse("a-3b,ofd-a").unwrap();
+        assert_eq!(both.list, [PdfStandard::A_3b]);
+        assert!(both.ofd_a());
+        // Alone it leaves the PDF its default.
+        let alone = Standards::parse("ofd-a").unwrap();
+        assert_eq!(alone.list, Standards::parse(DEFAULT_STANDARD).unwrap().list);
+        assert!(alone.ofd_a() && !Standards::parse(DEFAULT_STANDARD).unwrap().ofd_a());
     }
 }

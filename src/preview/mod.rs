@@ -61,6 +61,8 @@ pub struct PdfInput {
     pub pages: PagedDocument,
     pub meta: Meta,
     pub standards: Standards,
+    /// The catalogue entries the PDF's XMP carries.
+    pub schemas: Vec<crate::report::records::Schema>,
 }
 
 /// A page: its content, the version it changed at, its drawings once made.
@@ -220,7 +222,7 @@ impl Preview {
             }
             (state.version, state.pdf_input.clone()?)
         };
-        let made = match crate::export::pdf::export(&input.pages, &input.meta, &input.standards) {
+        let made = match crate::export::pdf::export(&input.pages, &input.meta, &input.standards, &input.schemas) {
             Ok(bytes) => Arc::new(bytes),
             Err(errors) => {
                 return Some(Err(errors.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")));

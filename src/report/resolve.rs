@@ -105,11 +105,11 @@ impl Resolve<'_> {
     fn meta(&mut self, r: &model::Report) -> Meta {
         let (lang, region) = split_language(r.language.as_deref().unwrap_or("zh-CN"));
         Meta {
-            title: r.title.clone(),
+            title: xml_safe(&r.title),
             subtitle: r.subtitle.clone(),
-            author: r.author.clone(),
+            author: r.author.as_deref().map(xml_safe),
             date: r.date.as_deref().and_then(|d| self.date("date", d)),
-            keywords: r.keywords.clone(),
+            keywords: r.keywords.iter().map(|k| xml_safe(k)).collect(),
             lang,
             region,
             paper: paper_name(r.paper.unwrap_or(Paper::A4)),
@@ -320,6 +320,12 @@ fn split_language(tag: &str) -> (String, Option<String>) {
     let lang = parts.next().unwrap_or("zh").to_ascii_lowercase();
     let region = parts.find(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_alphabetic()));
     (lang, region.map(|r| r.to_ascii_uppercase()))
+}
+
+/// Metadata (the PDF's XMP, the OFD's DocInfo) is XML, which cannot hold
+/// control characters other than tab and line breaks: each becomes a space.
+fn xml_safe(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() && !matches!(c, '\t' | '\n' | '\r') { ' ' } else { c }).collect()
 }
 
 fn paper_name(paper: Paper) -> &'static str {

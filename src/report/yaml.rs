@@ -90,6 +90,13 @@ fn explain(src: &SourceText, e: &serde_yaml::Error) -> Problem {
     if let Some(key) = quoted_after(&message, "missing field `") {
         return problem.hint(format!("add `{key}: …` here"));
     }
+    if let Some(value) = quoted_after(&message, "unknown variant `") {
+        let expected: Vec<&str> = message.split('`').skip(3).step_by(2).collect();
+        return problem.hint(format!("`{value}` is not one of them: write {}", expected.join(", ")));
+    }
+    if message.contains("is not a copy number") {
+        return problem.hint("write its digits, e.g. `copy_number: 000012` (printed as six digits)");
+    }
     if message.contains("invalid type") || message.contains("invalid value") {
         return problem.hint(type_hint(&message));
     }

@@ -212,12 +212,12 @@ pub fn from_problem(problem: &Problem) -> SourceDiagnostic {
 }
 
 /// A diagnostic as a warning: the build goes on.
-pub trait AsWarning {
-    fn as_warning(self) -> SourceDiagnostic;
+pub trait IntoWarning {
+    fn into_warning(self) -> SourceDiagnostic;
 }
 
-impl AsWarning for SourceDiagnostic {
-    fn as_warning(mut self) -> SourceDiagnostic {
+impl IntoWarning for SourceDiagnostic {
+    fn into_warning(mut self) -> SourceDiagnostic {
         self.severity = Severity::Warning;
         self
     }

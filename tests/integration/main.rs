@@ -8,6 +8,7 @@ mod faults;
 mod fonts;
 mod formats;
 mod fuzzed;
+mod gongwen_head;
 mod hostile;
 mod html;
 mod image_errors;

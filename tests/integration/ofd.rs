@@ -329,6 +329,8 @@ fn markup_and_control_characters_come_out_as_text() {
     let root_xml = String::from_utf8(all["OFD.xml"].clone()).unwrap();
     assert!(root_xml.contains("<ofd:Title>尖括号&lt;b&gt;与&amp;amp;和]]&gt;</ofd:Title>"), "{root_xml}");
     assert!(root_xml.contains("<ofd:Author>测试 &amp; &lt;单位&gt;</ofd:Author>"), "{root_xml}");
+    // A control character XML cannot hold becomes a space.
+    assert!(root_xml.contains("<ofd:Keyword>]]&gt;</ofd:Keyword><ofd:Keyword>控 制</ofd:Keyword>"), "{root_xml}");
     let Some(text) = readers(&["text", ofd.to_str().unwrap()]) else { return };
     let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     for shown in ["尖括号<b>与&amp;和]]>", "<script>alert(1)</script>&&amp;]]>", "正文]]>与<![CDATA[x]]>", "标题<i>&"]

@@ -64,49 +64,13 @@ impl Walk<'_> {
         }
     }
 
-    /// A run of glyphs: its text as TextCode, one position per character;
-    /// where a character is not its font's one glyph for it (a ligature,
-    /// a contextual form), a CGTransform names the glyphs.
+    /// A run of glyphs: its text as TextCode, one position per character.
     fn text(&mut self, text: &TextItem, ts: Transform) {
         let Some(fill) = solid(&text.fill) else { return };
         let size = text.size;
         let font = self.shared.fonts.id_of(&text.font, &mut self.shared.last_id);
-        let mut codes = String::new();
-        let (mut xs, mut ys) = (Vec::new(), Vec::new());
-        let mut transforms = String::new();
-        let mut pen = Abs::zero();
-        let mut count = 0usize;
-        let glyphs = &text.glyphs;
-        let mut i = 0;
-        while i < glyphs.len() {
-            let range = glyphs[i].range();
-            let j = i + glyphs[i..].iter().take_while(|g| g.range() == range).count();
-            let cluster = &text.text[range];
-            let chars: Vec<char> = cluster.chars().collect();
-            let x = pen + glyphs[i].x_offset.at(size);
-            let y = -glyphs[i].y_offset.at(size);
-            let ids: Vec<u16> = glyphs[i..j].iter().map(|g| g.id).collect();
-            let mapped = self.shared.fonts.map(&text.font, &chars, &ids);
-            let chars = if chars.is_empty() { vec![' '] } else { chars };
-            if let Some(new_ids) = mapped {
-                let list: Vec<String> = new_ids.iter().map(u16::to_string).collect();
-                let _ = write!(
-                    transforms,
-                    r#"<ofd:CGTransform CodePosition="{count}" CodeCount="{}" GlyphCount="{}"><ofd:Glyphs>{}</ofd:Glyphs></ofd:CGTransform>"#,
-                    chars.len(),
-                    new_ids.len(),
-                    list.join(" ")
-                );
-            }
-            for c in &chars {
-                codes.push(*c);
-                xs.push(x);
-                ys.push(y);
-            }
-            count += chars.len();
-            pen += glyphs[i..j].iter().map(|g| g.x_advance.at(size)).sum::<Abs>();
-            i = j;
-        }
+        let Run { codes, xs, ys, transforms, advance: pen } = self.run(text);
+        let count = xs.len();
         if count == 0 {
             return;
         }
@@ -133,6 +97,47 @@ impl Walk<'_> {
             color(fill),
             escape(&codes),
         );
+    }
+
+    /// The run's characters and their pen positions, cluster by cluster;
+    /// where a cluster is not each character's one glyph in the font's map
+    /// (a ligature, a contextual form), a CGTransform names its glyphs.
+    fn run(&mut self, text: &TextItem) -> Run {
+        let size = text.size;
+        let mut run = Run::default();
+        let glyphs = &text.glyphs;
+        let mut i = 0;
+        while i < glyphs.len() {
+            let range = glyphs[i].range();
+            let j = i + glyphs[i..].iter().take_while(|g| g.range() == range).count();
+            // A glyph typst adds with no text of its own is a hyphen.
+            let chars: Vec<char> = match text.text[range].chars().collect::<Vec<_>>() {
+                none if none.is_empty() => vec!['-'],
+                chars => chars,
+            };
+            let ids: Vec<u16> = glyphs[i..j].iter().map(|g| g.id).collect();
+            if let Some(new_ids) = self.shared.fonts.map(&text.font, &chars, &ids) {
+                let list: Vec<String> = new_ids.iter().map(u16::to_string).collect();
+                let _ = write!(
+                    run.transforms,
+                    r#"<ofd:CGTransform CodePosition="{}" CodeCount="{}" GlyphCount="{}"><ofd:Glyphs>{}</ofd:Glyphs></ofd:CGTransform>"#,
+                    run.xs.len(),
+                    chars.len(),
+                    new_ids.len(),
+                    list.join(" ")
+                );
+            }
+            let x = run.advance + glyphs[i].x_offset.at(size);
+            let y = -glyphs[i].y_offset.at(size);
+            for c in chars {
+                run.codes.push(c);
+                run.xs.push(x);
+                run.ys.push(y);
+            }
+            run.advance += glyphs[i..j].iter().map(|g| g.x_advance.at(size)).sum::<Abs>();
+            i = j;
+        }
+        run
     }
 
     fn shape(&mut self, shape: &Shape, ts: Transform) {
@@ -190,6 +195,17 @@ impl Walk<'_> {
             b.boundary()
         );
     }
+}
+
+/// A run's characters, each one's position from the run's origin, the
+/// CGTransforms it needs and its advance.
+#[derive(Default)]
+struct Run {
+    codes: String,
+    xs: Vec<Abs>,
+    ys: Vec<Abs>,
+    transforms: String,
+    advance: Abs,
 }
 
 /// A box in some frame's coordinates.
