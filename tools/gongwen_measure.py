@@ -41,16 +41,24 @@ def words(pdf):
     return out
 
 
-def rule_top(pdf, page, area):
-    """The top of the first row of ink in `area` that runs most of its width (a rule)."""
+def grey(pdf, page):
+    """Page `page` at DPI in grey: (width, height, pixels)."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "p"
         subprocess.run(["pdftoppm", "-gray", "-r", str(DPI), "-singlefile", "-f", str(page), "-l", str(page), pdf, root],
                        check=True)
         data = (root.with_suffix(".pgm")).read_bytes()
     _, w, h, _, pixels = data.split(maxsplit=4)
-    w = int(w)
-    px = lambda mm: int(mm / 25.4 * DPI)
+    return int(w), int(h), pixels
+
+
+def px(mm):
+    return int(mm / 25.4 * DPI)
+
+
+def rule_top(pdf, page, area):
+    """The top of the first row of ink in `area` that runs most of its width (a rule)."""
+    w, _, pixels = grey(pdf, page)
     for y in range(px(area[1]), px(area[3])):
         row = pixels[y * w + px(area[0]): y * w + px(area[2])]
         if sum(v < 160 for v in row) > 0.9 * len(row):
@@ -59,14 +67,7 @@ def rule_top(pdf, page, area):
 
 
 def ink(pdf, page, area):
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "p"
-        subprocess.run(["pdftoppm", "-gray", "-r", str(DPI), "-singlefile", "-f", str(page), "-l", str(page), pdf, root],
-                       check=True)
-        data = (root.with_suffix(".pgm")).read_bytes()
-    _, w, h, _, pixels = data.split(maxsplit=4)
-    w, h = int(w), int(h)
-    px = lambda mm: int(mm / 25.4 * DPI)
+    w, h, pixels = grey(pdf, page)
     xs, ys = [], []
     for y in range(px(area[1]), min(h, px(area[3]))):
         row = pixels[y * w + px(area[0]): y * w + min(w, px(area[2]))]

@@ -74,14 +74,16 @@ struct Packet {
     object: std::ops::Range<usize>,
     /// The stream's data.
     data: std::ops::Range<usize>,
-    /// `N 0 obj\n<<…>>` up to `/Length`, and what follows the length's digits.
+    /// The object's number.
     number: u32,
-    dict_rest: String,
 }
+
+/// What krilla writes after the stream's `/Length N`.
+const DICT_REST: &str = "/Type/Metadata/Subtype/XML>>\nstream\n";
 
 impl Packet {
     fn find(pdf: &[u8]) -> Option<Packet> {
-        let marker = b"/Type/Metadata/Subtype/XML>>\nstream\n";
+        let marker = DICT_REST.as_bytes();
         let at = rfind(pdf, marker)?;
         let head_start = rfind(&pdf[..at], b" 0 obj\n<</Length ")?;
         let digits_start = head_start + b" 0 obj\n<</Length ".len();
@@ -94,13 +96,12 @@ impl Packet {
             object: number_start..data_start + length + end.len(),
             data: data_start..data_start + length,
             number,
-            dict_rest: "/Type/Metadata/Subtype/XML>>\nstream\n".into(),
         })
     }
 
     /// The file with this object's data replaced, its cross-references moved.
     fn replace(&self, pdf: &[u8], data: &[u8]) -> Option<Vec<u8>> {
-        let mut object = format!("{} 0 obj\n<</Length {}{}", self.number, data.len(), self.dict_rest).into_bytes();
+        let mut object = format!("{} 0 obj\n<</Length {}{DICT_REST}", self.number, data.len()).into_bytes();
         object.extend_from_slice(data);
         object.extend_from_slice(b"\nendstream\nendobj\n");
         let delta = object.len() as i64 - self.object.len() as i64;

@@ -151,9 +151,6 @@ pub struct Meta {
     pub signers: Vec<String>,
     pub note: Option<String>,
     pub seal: bool,
-    /// Sent to a higher authority (上行文): `direction: up`, or a 请示 or
-    /// 报告 by its title, unless `direction:` says otherwise.
-    pub upward: bool,
     /// The archive's data (DA/T 46), for the metadata only.
     #[serde(skip)]
     pub archive: crate::report::model::Archive,

@@ -96,7 +96,7 @@ pub fn load(folder: &Folder, options: &Options, kept: &mut Kept) -> Result<Loade
     }
     let document = resolver.document(&report);
     problems.append(&mut resolver.problems);
-    let warnings = warnings(&document, layout, &resolver.src);
+    let warnings = warnings(&report, layout, &resolver.src);
     let html_template = html_template(folder, &report, &resolver.src).map_err(|p| problems.push(p)).ok().flatten();
     let (mut sources, keep, pictures) = (resolver.sources, resolver.keep, resolver.pictures);
     match template {
@@ -122,9 +122,13 @@ pub fn load(folder: &Folder, options: &Options, kept: &mut Kept) -> Result<Loade
 }
 
 /// GB/T 9704 7.2.5: a 上行文 names who signed it for issue (签发人).
-fn warnings(document: &Document, layout: &str, src: &SourceText) -> Vec<Problem> {
-    let meta = &document.meta;
-    if layout != "gongwen" || !meta.upward || !meta.signers.is_empty() {
+fn warnings(report: &model::Report, layout: &str, src: &SourceText) -> Vec<Problem> {
+    // To a higher authority: `direction: up`, or else a 请示 or 报告 by its title.
+    let upward = match report.direction {
+        Some(direction) => direction == model::Direction::Up,
+        None => matches!(super::records::kind_of(&report.title), Some("请示" | "报告")),
+    };
+    if layout != "gongwen" || !upward || !report.signers.is_empty() {
         return Vec::new();
     }
     let at = src.find_key("direction").or_else(|| src.find_key("addressee")).or_else(|| src.find_key("title"));

@@ -10,10 +10,9 @@ use super::document::{Appendix, Conditional, Document, Figure, Meta, Section, Se
 use super::folder::Folder;
 use super::geometry::{Size, TextArea};
 use super::metrics::{Callout, Metrics, Reads};
-use super::model::{self, Direction, Paper, Secrecy, TableSpec, Urgency};
+use super::model::{self, Paper, Secrecy, TableSpec, Urgency};
 use super::picture::{Picture, Pictures};
 use super::problem::{Problem, SourceText};
-use super::records;
 use super::source::{REPORT_FILE, read_limited};
 use super::table;
 use super::text::{self, Paragraph, TextError};
@@ -129,10 +128,6 @@ impl Resolve<'_> {
             signers: r.signers.clone(),
             note: r.note.clone(),
             seal: r.seal,
-            upward: match r.direction {
-                Some(direction) => direction == Direction::Up,
-                None => matches!(records::kind_of(&r.title), Some("请示" | "报告")),
-            },
             archive: r.archive.clone().unwrap_or_default(),
             logo: r.logo.as_deref().and_then(|path| self.logo(path)),
             contents_depth: self.contents_depth(r.contents_depth),

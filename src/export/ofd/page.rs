@@ -166,9 +166,7 @@ impl Walk<'_> {
         let _ = write!(
             self.out,
             r#"<ofd:PathObject ID="{id}" Boundary="{}"{}{attrs}>{colors}<ofd:AbbreviatedData>{data}</ofd:AbbreviatedData></ofd:PathObject>"#,
-            placed.boundary,
-            placed.ctm,
-            data = data.0
+            placed.boundary, placed.ctm,
         );
     }
 
@@ -310,9 +308,6 @@ fn stroke_attrs(s: &FixedStroke) -> String {
     out
 }
 
-/// AbbreviatedData as points in the shape's own coordinates.
-struct Data(String);
-
 /// The geometry as path operations (OFD's M, L, B, C) and its extent.
 fn path(geometry: &Geometry) -> (Segments, Rect) {
     let mut ops = Vec::new();
@@ -357,8 +352,8 @@ fn curve_ops(curve: &Curve) -> Vec<(char, Vec<Point>)> {
 struct Segments(Vec<(char, Vec<Point>)>);
 
 impl Segments {
-    /// The operations with every point moved by (`dx`, `dy`).
-    fn moved(&self, dx: Abs, dy: Abs) -> Data {
+    /// AbbreviatedData: the operations with every point moved by (`dx`, `dy`).
+    fn moved(&self, dx: Abs, dy: Abs) -> String {
         let mut out = String::new();
         for (op, points) in &self.0 {
             if !out.is_empty() {
@@ -369,6 +364,6 @@ impl Segments {
                 let _ = write!(out, " {} {}", num(p.x + dx), num(p.y + dy));
             }
         }
-        Data(out)
+        out
     }
 }
