@@ -4,21 +4,23 @@
 //! (`source.rs`).
 //!
 //! After a rebuild, a page whose content is as before keeps its version,
-//! so the browser fetches only the pages that changed. A page is shown as
-//! a PNG the width it is shown at, with its text laid over it as
-//! transparent SVG text (to select, find and click): Chromium paints a
-//! page drawn as SVG paths (glyph outlines) many times slower than a
-//! picture of it, which decides how soon an edit shows. Pages are drawn
-//! when first asked for, so on a long report the first page shows before
-//! the last is drawn.
+//! so the browser fetches only the pages that changed, and of those only
+//! the bands that changed (`bands.rs`). A page is shown as a PNG the width
+//! it is shown at, with its text laid over it as transparent SVG text (to
+//! select, find and click): Chromium paints a page drawn as SVG paths
+//! (glyph outlines) many times slower than a picture of it, which decides
+//! how soon an edit shows. Pictures are drawn when asked for, and the
+//! browser asks for the pages in view first, so on a long report the first
+//! page shows before the last is drawn.
 
+mod bands;
 pub mod server;
 mod source;
+pub mod tabs;
 
 use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Serialize;
-use typst::layout::{Frame, FrameItem};
 use typst_layout::{Page, PagedDocument};
 
 use crate::export::pdf::Standards;
@@ -29,10 +31,12 @@ use crate::typeset::diag::{self, Message};
 /// What every open tab is shown, and what the server needs to answer.
 pub struct Preview {
     state: Mutex<State>,
-    /// The state as the browser reads it, sent to every tab on a change;
-    /// a tab that is behind gets the newest only (no backlog). Gone once
-    /// the preview closes, which ends every tab's stream.
-    events: Mutex<Option<tokio::sync::watch::Sender<Arc<str>>>>,
+    /// The state's version, sent to every tab's stream on a change; a tab
+    /// that is behind gets the newest only (no backlog). Gone once the
+    /// preview closes, which ends every tab's stream.
+    events: Mutex<Option<tokio::sync::watch::Sender<u64>>>,
+    /// What each tab has in view, for the pictures sent with a change.
+    views: Mutex<tabs::Views>,
     /// Asked for by the page's requests that open an editor, so that no
     /// other site can make them.
     pub token: String,
@@ -65,7 +69,8 @@ pub struct PdfInput {
     pub schemas: Vec<crate::report::records::Schema>,
 }
 
-/// A page: its content, the version it changed at, its drawings once made.
+/// A page: its content, the version it (and each band) changed at, its
+/// drawings once made.
 struct Slot {
     page: Page,
     /// typst's hash of the page (cached in its frames: cheap), and of what
@@ -73,14 +78,18 @@ struct Slot {
     hash: u128,
     drawn: u128,
     version: u64,
+    /// What each band draws, worked out when the page is next compared.
+    band_hashes: OnceLock<Vec<u128>>,
+    /// The version each band last changed at.
+    bands: Vec<u64>,
     /// The text layer.
     text: OnceLock<Arc<str>>,
-    /// The last picture asked for, and its width in pixels.
-    picture: Mutex<Option<(u32, Arc<Vec<u8>>)>>,
+    /// The last picture of each band asked for, then of the whole page.
+    pictures: Vec<Mutex<Option<Picture>>>,
 }
 
-/// The narrowest and widest pictures of a page drawn, in pixels.
-const PICTURE_WIDTHS: std::ops::RangeInclusive<u32> = 200..=4000;
+/// A picture's width in pixels, and its PNG.
+type Picture = (u32, Arc<Vec<u8>>);
 
 /// The state as the browser reads it.
 #[derive(Serialize)]
@@ -99,6 +108,8 @@ struct PageShown {
     /// Size in points.
     w: f64,
     h: f64,
+    /// The version each band last changed at.
+    b: Vec<u64>,
 }
 
 #[derive(Serialize)]
@@ -110,9 +121,18 @@ struct ErrorShown<'a> {
 
 impl Preview {
     pub fn new(folder: Folder, editor: Option<String>, pdf_name: String) -> Arc<Self> {
-        let (events, _) = tokio::sync::watch::channel(Arc::from("{}"));
+        let (events, _) = tokio::sync::watch::channel(0);
         let token = token();
-        Arc::new(Self { state: Mutex::default(), events: Mutex::new(Some(events)), token, folder, editor, pdf_name })
+        let views = Mutex::default();
+        Arc::new(Self {
+            state: Mutex::default(),
+            events: Mutex::new(Some(events)),
+            views,
+            token,
+            folder,
+            editor,
+            pdf_name,
+        })
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
@@ -120,48 +140,36 @@ impl Preview {
     }
 
     /// A build laid the report out: its pages replace the last ones, each
-    /// keeping its version (and drawings) where it draws the same. The
-    /// pages that changed are drawn at once, as wide as the last ones
-    /// were shown, so the pictures are ready by the time the tabs ask.
+    /// keeping its version (and drawings) where it draws the same, and a
+    /// page that changed keeping the versions of the bands it draws as
+    /// before.
     pub fn set_pages(&self, pdf: PdfInput, sources: Vec<String>) {
-        let changed: Vec<(Arc<Slot>, u32)> = {
-            let mut state = self.state();
-            state.version += 1;
-            let version = state.version;
-            let old = std::mem::take(&mut state.pages);
-            let mut changed = Vec::new();
-            state.pages = pdf
-                .pages
-                .pages()
-                .iter()
-                .enumerate()
-                .map(|(i, page)| {
-                    let last = old.get(i);
-                    let hash = typst::utils::hash128(page);
-                    if let Some(slot) = last.filter(|s| s.hash == hash) {
-                        return slot.clone();
-                    }
-                    let drawn = typst::utils::hash128(&Drawn(page));
-                    if let Some(slot) = last.filter(|s| s.drawn == drawn) {
-                        return slot.clone();
-                    }
-                    let slot = Arc::new(Slot::new(page.clone(), hash, drawn, version));
-                    if let Some(width) = last.and_then(|s| s.width()) {
-                        changed.push((slot.clone(), width));
-                    }
-                    slot
-                })
-                .collect();
-            state.error = None;
-            state.sources = sources;
-            state.pdf_input = Some(Arc::new(pdf));
-            self.publish(&state);
-            changed
-        };
-        use rayon::prelude::*;
-        changed.par_iter().for_each(|(slot, width)| {
-            slot.picture(*width);
-        });
+        let mut state = self.state();
+        state.version += 1;
+        let version = state.version;
+        let old = std::mem::take(&mut state.pages);
+        state.pages = pdf
+            .pages
+            .pages()
+            .iter()
+            .enumerate()
+            .map(|(i, page)| {
+                let last = old.get(i);
+                let hash = typst::utils::hash128(page);
+                if let Some(slot) = last.filter(|s| s.hash == hash) {
+                    return slot.clone();
+                }
+                let drawn = bands::drawn(page);
+                if let Some(slot) = last.filter(|s| s.drawn == drawn) {
+                    return slot.clone();
+                }
+                Arc::new(Slot::new(page.clone(), hash, drawn, version, last.map(|s| &**s)))
+            })
+            .collect();
+        state.error = None;
+        state.sources = sources;
+        state.pdf_input = Some(Arc::new(pdf));
+        self.publish(&state);
     }
 
     /// A build failed: the error shows over the last good pages.
@@ -173,9 +181,8 @@ impl Preview {
     }
 
     fn publish(&self, state: &State) {
-        let json = shown(state, self.editor.is_some());
         if let Some(events) = &*self.events.lock().unwrap_or_else(|e| e.into_inner()) {
-            events.send_replace(Arc::from(json));
+            events.send_replace(state.version);
         }
     }
 
@@ -184,8 +191,35 @@ impl Preview {
         shown(&self.state(), self.editor.is_some())
     }
 
-    /// A receiver of the state as it changes; none once closed.
-    pub fn subscribe(&self) -> Option<tokio::sync::watch::Receiver<Arc<str>>> {
+    /// What `tab` is sent now: `{"state": …, "pictures": […]}`, the
+    /// pictures being those of what changed since `sent` on the pages
+    /// in its view.
+    pub fn message_for(&self, tab: Option<&str>, sent: &mut tabs::Sent) -> String {
+        let (state, pages) = {
+            let state = self.state();
+            (shown(&state, self.editor.is_some()), state.pages.clone())
+        };
+        let view = tab.and_then(|t| self.views().get(t));
+        let pictures = tabs::pictures(&pages, view.as_ref(), sent);
+        format!(r#"{{"state":{state},"pictures":{pictures}}}"#)
+    }
+
+    fn views(&self) -> std::sync::MutexGuard<'_, tabs::Views> {
+        self.views.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Keeps what `tab` has in view; false if there are too many tabs.
+    pub fn set_view(&self, tab: &str, view: tabs::View) -> bool {
+        self.views().set(tab, view)
+    }
+
+    /// Forgets `tab`'s view: its stream ended.
+    pub fn forget_tab(&self, tab: &str) {
+        self.views().remove(tab);
+    }
+
+    /// A receiver of the state's version as it changes; none once closed.
+    pub fn subscribe(&self) -> Option<tokio::sync::watch::Receiver<u64>> {
         self.events.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(|e| e.subscribe())
     }
 
@@ -204,10 +238,11 @@ impl Preview {
         Some(slot.text.get_or_init(|| Arc::from(crate::export::svg::text_only(&slot.page))).clone())
     }
 
-    /// Page `n` as a PNG `width` pixels wide (within [`PICTURE_WIDTHS`]),
-    /// drawn now unless it was last drawn at that width.
-    pub fn page_picture(&self, n: usize, width: u32) -> Option<Arc<Vec<u8>>> {
-        self.slot(n)?.picture(width)
+    /// Page `n` (or its band `band`) as a PNG of the page `width` pixels
+    /// wide (within `bands::clamp_width`), drawn now unless it was last
+    /// drawn at that width.
+    pub fn page_picture(&self, n: usize, band: Option<usize>, width: u32) -> Option<Arc<Vec<u8>>> {
+        self.slot(n)?.picture(band, width)
     }
 
     /// The PDF of the pages last set, made now if it was not yet: the same
@@ -246,62 +281,48 @@ impl Preview {
 }
 
 impl Slot {
-    fn new(page: Page, hash: u128, drawn: u128, version: u64) -> Self {
-        Self { page, hash, drawn, version, text: OnceLock::new(), picture: Mutex::new(None) }
+    /// The page at `version`, in place of `last` (the page that was there):
+    /// its bands that draw as `last`'s did keep their versions.
+    fn new(page: Page, hash: u128, drawn: u128, version: u64, last: Option<&Slot>) -> Self {
+        let band_hashes = OnceLock::new();
+        let bands = match last {
+            Some(last) if last.page.frame.size() == page.frame.size() => {
+                let now = band_hashes.get_or_init(|| bands::hashes(&page));
+                let before = last.band_hashes();
+                now.iter().zip(before).zip(&last.bands).map(|((a, b), &v)| if a == b { v } else { version }).collect()
+            }
+            _ => vec![version; bands::BANDS],
+        };
+        let pictures = (0..=bands::BANDS).map(|_| Mutex::new(None)).collect();
+        Self { page, hash, drawn, version, band_hashes, bands, text: OnceLock::new(), pictures }
     }
 
-    /// The width the page was last drawn at, if it was.
-    fn width(&self) -> Option<u32> {
-        self.picture.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(|(w, _)| *w)
+    fn band_hashes(&self) -> &[u128] {
+        self.band_hashes.get_or_init(|| bands::hashes(&self.page))
     }
 
-    /// The page as a PNG `width` pixels wide; another thread asking for the
-    /// same waits for this one's drawing instead of drawing it again.
-    fn picture(&self, width: u32) -> Option<Arc<Vec<u8>>> {
-        let width = width.clamp(*PICTURE_WIDTHS.start(), *PICTURE_WIDTHS.end());
-        let mut picture = self.picture.lock().unwrap_or_else(|e| e.into_inner());
+    /// Band `band` of the page (or the whole page) as a PNG of the page
+    /// `width` pixels wide; another thread asking for the same waits for
+    /// this one's drawing instead of drawing it again.
+    fn picture(&self, band: Option<usize>, width: u32) -> Option<Arc<Vec<u8>>> {
+        let width = bands::clamp_width(width);
+        // The whole page's picture is kept after the bands'.
+        let index = match band {
+            Some(k) if k < bands::BANDS => k,
+            Some(_) => return None,
+            None => bands::BANDS,
+        };
+        let mut picture = self.pictures[index].lock().unwrap_or_else(|e| e.into_inner());
         if let Some((drawn, png)) = &*picture
             && *drawn == width
         {
             return Some(png.clone());
         }
+        let page = bands::band_page(&self.page, band, width);
         let per_pt = f64::from(width) / self.page.frame.width().to_pt().max(1.0);
-        let png = Arc::new(crate::export::png::page_picture(&self.page, per_pt).ok()?);
+        let png = Arc::new(crate::export::png::page_picture(&page, per_pt).ok()?);
         *picture = Some((width, png.clone()));
         Some(png)
-    }
-}
-
-/// A page as drawn: what its SVG shows. The introspection tags and links
-/// a page's frames also hold name places in the document, which move when
-/// an edit earlier in it adds or takes away an element, though nothing on
-/// this page looks different.
-struct Drawn<'a>(&'a Page);
-
-impl std::hash::Hash for Drawn<'_> {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.fill.hash(state);
-        drawn(&self.0.frame, state);
-    }
-}
-
-fn drawn<H: std::hash::Hasher>(frame: &Frame, state: &mut H) {
-    use std::hash::Hash;
-    frame.size().hash(state);
-    for (position, item) in frame.items() {
-        match item {
-            FrameItem::Tag(_) | FrameItem::Link(..) => continue,
-            FrameItem::Group(group) => {
-                position.hash(state);
-                group.transform.hash(state);
-                group.clip.hash(state);
-                drawn(&group.frame, state);
-            }
-            other => {
-                position.hash(state);
-                other.hash(state);
-            }
-        }
     }
 }
 
@@ -313,6 +334,7 @@ fn shown(state: &State, editor: bool) -> String {
             v: slot.version,
             w: slot.page.frame.width().to_pt(),
             h: slot.page.frame.height().to_pt(),
+            b: slot.bands.clone(),
         })
         .collect();
     let error = state.error.as_deref().map(|messages| ErrorShown { text: diag::human_text(messages), messages });

@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use super::Preview;
+use super::tabs::{Sent, View, is_tab_name};
 
 const INDEX: &str = include_str!("assets/index.html");
 const SCRIPT: &str = include_str!("assets/preview.js");
@@ -50,7 +51,8 @@ pub async fn serve(
         .route("/pages/{file}", get(page))
         .route("/report.pdf", get(pdf))
         .route("/source", get(source))
-        .route("/open", post(open))
+        .route("/open", post(open).route_layer(middleware::from_fn_with_state(app.clone(), page_only)))
+        .route("/view", post(view).route_layer(middleware::from_fn_with_state(app.clone(), page_only)))
         .fallback(|| async { (StatusCode::NOT_FOUND, "not found") })
         .layer(middleware::from_fn_with_state(app.clone(), guard))
         .with_state(app);
@@ -95,26 +97,73 @@ async fn state(State(app): State<Arc<App>>) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], app.preview.shown())
 }
 
-/// The state now, then each new one; ends when the preview closes.
-async fn events(State(app): State<Arc<App>>) -> Response {
+/// `/events?tab=…`: the state now, then each new one, with the pictures
+/// of what changed in the tab's view (`tabs.rs`); ends when the preview
+/// closes.
+async fn events(State(app): State<Arc<App>>, Query(query): Query<HashMap<String, String>>) -> Response {
     let Some(receiver) = app.preview.subscribe() else {
         return (StatusCode::SERVICE_UNAVAILABLE, "stopping").into_response();
     };
-    let first = app.preview.shown();
-    let stream = futures_util::stream::unfold((receiver, Some(first)), |(mut receiver, first)| async move {
-        let data = match first {
-            Some(first) => first,
-            None => {
-                receiver.changed().await.ok()?;
-                receiver.borrow_and_update().to_string()
-            }
-        };
-        Some((Ok::<_, std::convert::Infallible>(Event::default().data(data)), (receiver, None)))
+    let tab = Tab { preview: app.preview.clone(), name: query.get("tab").filter(|t| is_tab_name(t)).cloned() };
+    let start = (receiver, true, Sent::default(), tab);
+    let stream = futures_util::stream::unfold(start, |(mut receiver, first, mut sent, tab)| async move {
+        if !first {
+            receiver.changed().await.ok()?;
+            receiver.borrow_and_update();
+        }
+        let (preview, name) = (tab.preview.clone(), tab.name.clone());
+        let (data, sent) = tokio::task::spawn_blocking(move || {
+            let data = preview.message_for(name.as_deref(), &mut sent);
+            (data, sent)
+        })
+        .await
+        .ok()?;
+        Some((Ok::<_, std::convert::Infallible>(Event::default().data(data)), (receiver, false, sent, tab)))
     });
     Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
 }
 
+/// A tab's stream: when it ends (the tab closed), its view is forgotten.
+struct Tab {
+    preview: Arc<Preview>,
+    name: Option<String>,
+}
+
+impl Drop for Tab {
+    fn drop(&mut self) {
+        if let Some(name) = &self.name {
+            self.preview.forget_tab(name);
+        }
+    }
+}
+
+/// `POST /view?tab=…&w=1068&pages=3,4`: what a tab has in view.
+async fn view(State(app): State<Arc<App>>, Query(query): Query<HashMap<String, String>>) -> Response {
+    let tab = query.get("tab").filter(|t| is_tab_name(t));
+    let width = query.get("w").and_then(|w| w.parse().ok());
+    let pages: Option<Vec<usize>> = query.get("pages").map(|p| p.split(',').filter_map(|n| n.parse().ok()).collect());
+    let (Some(tab), Some(width), Some(pages)) = (tab, width, pages) else {
+        return (StatusCode::BAD_REQUEST, "give tab, w and pages").into_response();
+    };
+    if app.preview.set_view(tab, View { pages, width }) {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        (StatusCode::TOO_MANY_REQUESTS, "too many tabs").into_response()
+    }
+}
+
+/// Lets through only requests from the preview's own page, which carry
+/// the token no other site knows (the POST routes: they act).
+async fn page_only(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let token = request.headers().get("x-baogao-token").and_then(|t| t.to_str().ok());
+    if token != Some(app.preview.token.as_str()) {
+        return (StatusCode::FORBIDDEN, "not from the preview's page").into_response();
+    }
+    next.run(request).await
+}
+
 /// `/pages/3.png?w=1068`: page 3 as a picture that many pixels wide;
+/// `/pages/3.png?w=1068&band=5`: its band 5 (from 0) of that picture;
 /// `/pages/3.text.svg`: its text layer. Drawn on a blocking thread.
 async fn page(
     State(app): State<Arc<App>>,
@@ -124,7 +173,13 @@ async fn page(
     let preview = app.preview.clone();
     let (kind, drawn) = if let Some(n) = file.strip_suffix(".png").and_then(|n| n.parse::<usize>().ok()) {
         let width = query.get("w").and_then(|w| w.parse().ok()).unwrap_or(1200);
-        let drawn = tokio::task::spawn_blocking(move || preview.page_picture(n, width).map(|p| p.as_ref().clone()));
+        let band = match query.get("band").map(|b| b.parse::<usize>()) {
+            None => None,
+            Some(Ok(band)) => Some(band),
+            Some(Err(_)) => return (StatusCode::BAD_REQUEST, "band is a number").into_response(),
+        };
+        let drawn =
+            tokio::task::spawn_blocking(move || preview.page_picture(n, band, width).map(|p| p.as_ref().clone()));
         ("image/png", drawn.await.ok().flatten())
     } else if let Some(n) = file.strip_suffix(".text.svg").and_then(|n| n.parse::<usize>().ok()) {
         let drawn = tokio::task::spawn_blocking(move || preview.page_text(n).map(|t| t.as_bytes().to_vec()));
@@ -167,16 +222,8 @@ async fn source(State(app): State<Arc<App>>, Query(query): Query<HashMap<String,
 }
 
 /// `POST /open?file=…&line=…`: opens one of the report's files in
-/// `--editor`, for the page alone (it sends the token no other site knows).
-async fn open(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let token = headers.get("x-baogao-token").and_then(|t| t.to_str().ok());
-    if token != Some(app.preview.token.as_str()) {
-        return (StatusCode::FORBIDDEN, "not from the preview's page").into_response();
-    }
+/// `--editor`.
+async fn open(State(app): State<Arc<App>>, Query(query): Query<HashMap<String, String>>) -> Response {
     let (Some(editor), Some(file)) = (&app.preview.editor, query.get("file")) else {
         return (StatusCode::NOT_FOUND, "no editor").into_response();
     };

@@ -6,7 +6,11 @@
 // keep their elements, and the reader's place must stay; a broken
 // report.yaml must show the error banner, and the fix clear it; a click
 // on a callout's number must name metrics.yaml and the metric's line;
-// closing a tab mid-update must not stop the other.
+// closing a tab mid-update must not stop the other. An edit redraws only
+// the bands of a page that changed: the page's first picture stays, the
+// new bands lie over it, and what shows is the page as drawn anew (the
+// picture shown, the new drawing and the old one are saved into a folder
+// for the test to compare).
 
 import { chromium } from "playwright-core";
 import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
@@ -55,7 +59,15 @@ try {
   result.pages = await a.evaluate(() => document.querySelectorAll("#pages .page").length);
 
   // Mark every drawing, keep a place in the middle, then edit one metric.
-  await a.evaluate(() => document.querySelectorAll("#pages .page svg").forEach((s, i) => { s.dataset.mark = String(i); }));
+  await a.evaluate(() => document.querySelectorAll("#pages .page svg, #pages .page img").forEach((s, i) => { s.dataset.mark = String(i); }));
+  const pictures = mkdtempSync(join(tmpdir(), "baogao-shown-"));
+  result.pictures = pictures;
+  result.width = await a.evaluate(() => document.querySelector("#page-3 img.picture").naturalWidth);
+  const drawing = async (name) => {
+    const response = await fetch(`${url}pages/3.png?w=${result.width}`);
+    writeFileSync(join(pictures, name), Buffer.from(await response.arrayBuffer()));
+  };
+  await drawing("old.png");
   await a.evaluate(() => document.getElementById("page-8").scrollIntoView());
   const scrolled = await a.evaluate(() => window.scrollY);
   writeFileSync(metricsPath, metrics.replace("value: 336,", "value: 4321,").replace("value: 336}", "value: 4321}"));
@@ -71,7 +83,11 @@ try {
     page: i + 1,
     replaced: !p.querySelector("svg[data-mark]"),
     holdsEdit: p.textContent.includes("4321"),
+    pictureKept: Boolean(p.querySelector("img.picture[data-mark]")),
+    bands: p.querySelectorAll("img.band").length,
   })));
+  await drawing("new.png");
+  await a.locator("#page-3").screenshot({ path: join(pictures, "shown.png") });
 
   // A click on the callout's number: where does it come from?
   const number = a.locator("#page-3 .text-layer text", { hasText: /^4321$/ }).first();

@@ -11,7 +11,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::support::{baogao, browser_tools, copy_dir, root};
+use base64::Engine;
+
+use crate::support::{baogao, browser_tools, copy_dir, grey_pixels, root};
 
 /// A running preview of a copy of the sample.
 struct Running {
@@ -130,6 +132,19 @@ fn the_pages_follow_every_save_in_every_tab_errors_show_and_a_click_finds_the_so
     let holding: Vec<_> = pages.iter().filter(|p| p["holdsEdit"] == true).map(|p| &p["page"]).collect();
     let replaced: Vec<_> = pages.iter().filter(|p| p["replaced"] == true).map(|p| &p["page"]).collect();
     assert!(!holding.is_empty() && holding == replaced, "pages holding the edit {holding:?}, replaced {replaced:?}");
+    // Of those pages, only the bands that changed were fetched, laid over
+    // the first picture; and what shows is the page as drawn anew.
+    for page in pages {
+        let bands = page["bands"].as_u64().unwrap();
+        let expected = if page["holdsEdit"] == true { 1..=8 } else { 0..=0 };
+        assert!(page["pictureKept"] == true && expected.contains(&bands), "{page}");
+    }
+    let pictures = PathBuf::from(seen["pictures"].as_str().unwrap());
+    let [shown, new, old] =
+        ["shown.png", "new.png", "old.png"].map(|f| grey_pixels(&std::fs::read(pictures.join(f)).unwrap()));
+    let (to_new, to_old) = row_distances(&shown, &new, &old);
+    assert!(to_new * 4.0 < to_old, "the page shows the new drawing {to_new}, the old one {to_old} (mean differences)");
+    let _ = std::fs::remove_dir_all(&pictures);
     let line = metric_line(&preview.dir, "enterprise_visits");
     let source = seen["source"].as_str().unwrap();
     assert!(source.contains(&format!("metrics.yaml 第 {line} 行")) && source.contains("enterprise_visits"), "{source}");
@@ -208,6 +223,142 @@ fn it_serves_its_own_routes_to_its_own_address_only() {
     let mut answer = String::new();
     let _ = stream.read_to_string(&mut answer);
     assert!(!answer.to_ascii_lowercase().contains("access-control"), "{answer}");
+}
+
+/// How far `shown` is from `new` and from `old` (grey pixels, the mean
+/// difference) on the rows where those two differ. `shown` is a screenshot
+/// of the page's box, which starts between pixels and so is cut a row or
+/// two larger: it is compared at the offset where it is nearest `new`.
+fn row_distances(shown: &(u32, u32, Vec<u8>), new: &(u32, u32, Vec<u8>), old: &(u32, u32, Vec<u8>)) -> (f64, f64) {
+    let w = new.0.min(shown.0) as usize;
+    let row = |img: &(u32, u32, Vec<u8>), y: usize| img.2[y * img.0 as usize..][..w].to_vec();
+    let rows: Vec<usize> = (0..new.1.min(old.1) as usize).filter(|&y| row(new, y) != row(old, y)).collect();
+    assert!(!rows.is_empty(), "the edit changed no row of the drawing");
+    let distance = |other: &(u32, u32, Vec<u8>), offset: usize| {
+        let within: Vec<usize> = rows.iter().copied().filter(|y| y + offset < shown.1 as usize).collect();
+        let total: u64 = within
+            .iter()
+            .flat_map(|&y| row(shown, y + offset).into_iter().zip(row(other, y)))
+            .map(|(a, b)| u64::from(a.abs_diff(b)))
+            .sum();
+        total as f64 / (within.len() * w).max(1) as f64
+    };
+    let offset = (0..=3).min_by(|&a, &b| distance(new, a).total_cmp(&distance(new, b))).unwrap();
+    (distance(new, offset), distance(old, offset))
+}
+
+/// Pictures of page 3, `width` pixels wide: the whole page and its bands.
+fn page_pictures(preview: &Running, query: &str) -> (u16, Vec<u8>) {
+    preview.get(&format!("/pages/3.png?{query}"))
+}
+
+/// A tab's event stream: each message, as the JSON it carries.
+struct Events(BufReader<TcpStream>);
+
+impl Events {
+    fn open(preview: &Running, tab: &str) -> Self {
+        let mut stream = TcpStream::connect(&preview.address).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        let head = format!("GET /events?tab={tab} HTTP/1.1\r\nHost: {}\r\n\r\n", preview.address);
+        stream.write_all(head.as_bytes()).unwrap();
+        Events(BufReader::new(stream))
+    }
+
+    /// The next message (SSE `data:` line; the chunk sizes between are skipped).
+    fn next(&mut self) -> serde_json::Value {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            assert!(self.0.read_line(&mut line).unwrap() > 0, "the event stream ended");
+            if let Some(data) = line.strip_prefix("data:") {
+                return serde_json::from_str(data.trim()).expect("a message is JSON");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_page_is_its_bands_and_a_change_comes_with_the_new_bands_of_the_pages_in_view() {
+    let preview = Running::start(&[]);
+    // The bands, one under the other, are the whole picture, row for row.
+    let whole = grey_pixels(&page_pictures(&preview, "w=600").1);
+    let mut stacked = Vec::new();
+    let mut rows = 0;
+    for k in 0..16 {
+        let (status, png) = page_pictures(&preview, &format!("w=600&band={k}"));
+        assert_eq!(status, 200, "band {k}");
+        let band = grey_pixels(&png);
+        assert_eq!(band.0, 600);
+        let edge = |k: u32| (f64::from(whole.1) * f64::from(k) / 16.0).round() as u32;
+        assert_eq!(band.1, edge(k + 1) - edge(k), "band {k}'s height");
+        rows += band.1;
+        stacked.extend(band.2);
+    }
+    assert_eq!((rows, stacked.len()), (whole.1, whole.2.len()));
+    // Each band is drawn with its own offset, which can round a smoothed
+    // edge one grey level the other way; no more.
+    let off = stacked.iter().zip(&whole.2).map(|(a, b)| a.abs_diff(*b)).max().unwrap();
+    assert!(off <= 1, "the bands differ from the whole picture by {off} grey levels");
+    assert_eq!(page_pictures(&preview, "w=600&band=16").0, 404);
+    assert_eq!(page_pictures(&preview, "w=600&band=x").0, 400);
+
+    // A tab says it shows page 3 at 600 px; its stream then brings, with
+    // the next change, the bands of page 3 that changed, and none of page
+    // 10, which also holds the figure but is not in its view.
+    let mut events = Events::open(&preview, "t-1");
+    let first = events.next();
+    assert_eq!(first["pictures"], serde_json::json!([]));
+    let page = String::from_utf8_lossy(&preview.get("/").1).into_owned();
+    let token = page.split("data-token=\"").nth(1).and_then(|t| t.split('"').next()).unwrap().to_string();
+    let view = |tab: &str, token: &str| {
+        let head = format!(
+            "POST /view?tab={tab}&w=600&pages=3 HTTP/1.1\r\nHost: {}\r\nX-Baogao-Token: {token}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            preview.address
+        );
+        preview.request(&head).0
+    };
+    assert_eq!(view("t-1", "wrong"), 403);
+    assert_eq!(view("a%20b", &token), 400);
+    assert_eq!(view("t-1", &token), 204);
+    let metrics = std::fs::read_to_string(preview.dir.join("metrics.yaml")).unwrap();
+    std::fs::write(preview.dir.join("metrics.yaml"), metrics.replace("value: 336,", "value: 4321,")).unwrap();
+    let message = loop {
+        let message = events.next();
+        if message["state"]["version"] != first["state"]["version"] {
+            break message;
+        }
+    };
+    let (before, after) = (&first["state"]["pages"][2]["b"], &message["state"]["pages"][2]["b"]);
+    let changed: Vec<usize> = (0..16).filter(|&k| before[k] != after[k]).collect();
+    assert!((1..=8).contains(&changed.len()), "bands changed: {changed:?}");
+    let pictures = message["pictures"].as_array().unwrap();
+    let sent: Vec<usize> = pictures.iter().map(|p| p["k"].as_u64().unwrap() as usize).collect();
+    assert_eq!(sent, changed, "the bands sent are not those that changed");
+    let new_whole = grey_pixels(&page_pictures(&preview, "w=600").1);
+    let edge = |k: usize| (f64::from(whole.1) * k as f64 / 16.0).round() as usize * 600;
+    let mut redrawn = 0;
+    for picture in pictures {
+        assert_eq!((&picture["n"], &picture["w"]), (&serde_json::json!(3), &serde_json::json!(600)));
+        let k = picture["k"].as_u64().unwrap() as usize;
+        assert_eq!(picture["v"], after[k]);
+        let png = base64::engine::general_purpose::STANDARD.decode(picture["png"].as_str().unwrap()).unwrap();
+        assert!(
+            png == page_pictures(&preview, &format!("w=600&band={k}")).1,
+            "band {k} sent differs from band {k} served"
+        );
+        let rows = edge(k)..edge(k + 1);
+        let off = grey_pixels(&png).2.iter().zip(&new_whole.2[rows.clone()]).map(|(a, b)| a.abs_diff(*b)).max();
+        assert!(off <= Some(1), "band {k} is not those rows of the new page ({off:?})");
+        redrawn += usize::from(new_whole.2[rows.clone()] != whole.2[rows]);
+    }
+    assert!(redrawn > 0, "no band sent looks different");
+    // A band whose version stayed draws as before, pixel for pixel.
+    for k in (0..16).filter(|k| !changed.contains(k)) {
+        assert!(
+            new_whole.2[edge(k)..edge(k + 1)] == whole.2[edge(k)..edge(k + 1)],
+            "band {k} kept its version but changed"
+        );
+    }
 }
 
 /// The preview's resident memory, in KB.

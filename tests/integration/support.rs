@@ -354,12 +354,17 @@ impl Drop for Watch {
 
 /// A PNG's pixels in grey (0-255), with its width and height.
 pub fn grey_png(path: &Path) -> (u32, u32, Vec<u8>) {
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    grey_pixels(&std::fs::read(path).unwrap())
+}
+
+/// The pixels of a PNG's bytes in grey (0-255), with its width and height.
+pub fn grey_pixels(png: &[u8]) -> (u32, u32, Vec<u8>) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png));
     let mut reader = decoder.read_info().unwrap();
     let mut buf = vec![0; reader.output_buffer_size().unwrap()];
     let info = reader.next_frame(&mut buf).unwrap();
     let channels = info.color_type.samples();
-    assert_eq!(info.bit_depth, png::BitDepth::Eight, "{}", path.display());
+    assert_eq!(info.bit_depth, png::BitDepth::Eight);
     let grey = buf[..info.buffer_size()]
         .chunks(channels)
         .map(|px| match channels {

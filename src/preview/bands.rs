@@ -1,0 +1,209 @@
+//! A page cut into bands across its width, so that an edit redraws (and
+//! the browser fetches and paints) only the few bands whose drawing it
+//! changed, not the whole page: drawing a page is most of what stands
+//! between a save and the new figure on the screen.
+//!
+//! A band is told by what it draws: the page's items that reach into it
+//! (with a margin for smoothing and rounding), each where the page puts it.
+//! Its picture is those items drawn on the page's own pixel grid, so it
+//! fits the picture of the whole page row for row. The browser works out
+//! the same rows (`preview.js`, `rows`): both sides round the same way.
+
+use std::hash::{Hash, Hasher};
+
+use typst::layout::{Abs, Frame, FrameItem, GroupItem, Point, Size, Transform};
+use typst::visualize::{CurveItem, Geometry};
+use typst_layout::Page;
+
+/// Bands a page is cut into.
+pub const BANDS: usize = 16;
+
+/// What a band takes in beyond its edges, in points: pixels smoothed at
+/// its edge and the half pixel of rounding each way, at the narrowest
+/// picture drawn (200 px for a page, a third of a pixel a point).
+const MARGIN: f64 = 6.0;
+
+/// Each band's hash: what it draws.
+pub fn hashes(page: &Page) -> Vec<u128> {
+    let height = page.frame.height().to_pt();
+    (0..BANDS)
+        .map(|k| {
+            let (top, bottom) = (height * k as f64 / BANDS as f64, height * (k + 1) as f64 / BANDS as f64);
+            let kept = prune(&page.frame, Transform::identity(), (top - MARGIN, bottom + MARGIN));
+            typst::utils::hash128(&(&page.fill, kept.as_ref().map(Drawn)))
+        })
+        .collect()
+}
+
+/// `width` within the narrowest and widest pictures of a page drawn, in
+/// pixels (`preview.js` keeps to the same).
+pub fn clamp_width(width: u32) -> u32 {
+    width.clamp(200, 4000)
+}
+
+/// What the page draws, as a hash.
+pub fn drawn(page: &Page) -> u128 {
+    typst::utils::hash128(&(&page.fill, Drawn(&page.frame)))
+}
+
+/// A frame as drawn. Left out: the introspection tags and links, which
+/// draw nothing but name places in the document that move when an edit
+/// earlier in it adds or takes away an element; and the source spans of
+/// text, shapes and images, which move when an earlier piece of the same
+/// text grows or shrinks.
+struct Drawn<'a>(&'a Frame);
+
+impl Hash for Drawn<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.size().hash(state);
+        for (position, item) in self.0.items() {
+            match item {
+                FrameItem::Tag(_) | FrameItem::Link(..) => continue,
+                FrameItem::Group(group) => {
+                    position.hash(state);
+                    group.transform.hash(state);
+                    group.clip.hash(state);
+                    Drawn(&group.frame).hash(state);
+                }
+                FrameItem::Text(text) => {
+                    position.hash(state);
+                    (&text.font, text.size, &text.fill, &text.stroke, &text.text).hash(state);
+                    for g in &text.glyphs {
+                        (g.id, g.x_advance, g.x_offset, g.y_advance, g.y_offset).hash(state);
+                    }
+                }
+                FrameItem::Shape(shape, _) => (position, shape).hash(state),
+                FrameItem::Image(image, size, _) => (position, image, size).hash(state),
+            }
+        }
+    }
+}
+
+/// The height in pixels of the page's picture `width` pixels wide.
+pub fn picture_height(page: &Page, width: u32) -> u32 {
+    (f64::from(width) * page.frame.height().to_pt() / page.frame.width().to_pt().max(1.0)).round().max(1.0) as u32
+}
+
+/// The rows of band `k` (or of the whole page, for `None`) in a picture of
+/// the page `height` pixels high.
+pub fn rows(k: Option<usize>, height: u32) -> std::ops::Range<u32> {
+    let edge = |k: usize| (f64::from(height) * k as f64 / BANDS as f64).round() as u32;
+    match k {
+        Some(k) => edge(k)..edge(k + 1),
+        None => 0..height,
+    }
+}
+
+/// The page cut down to band `k` (or whole, for `None`) of its picture
+/// `width` pixels wide: a page as high as the band's rows, holding only the
+/// items that reach into it, drawn at `width / page width` pixels a point.
+pub fn band_page(page: &Page, k: Option<usize>, width: u32) -> Page {
+    let per_pt = f64::from(width) / page.frame.width().to_pt().max(1.0);
+    let rows = rows(k, picture_height(page, width));
+    let height = page.frame.height().to_pt();
+    let content = match k {
+        Some(k) => {
+            let (top, bottom) = (height * k as f64 / BANDS as f64, height * (k + 1) as f64 / BANDS as f64);
+            prune(&page.frame, Transform::identity(), (top - MARGIN, bottom + MARGIN))
+                .unwrap_or_else(|| empty(&page.frame))
+        }
+        None => page.frame.clone(),
+    };
+    let mut frame = Frame::hard(Size::new(page.frame.width(), Abs::pt(f64::from(rows.len() as u32) / per_pt)));
+    frame.push(Point::with_y(Abs::pt(-f64::from(rows.start) / per_pt)), FrameItem::Group(GroupItem::new(content)));
+    Page { frame, ..page.clone() }
+}
+
+fn empty(like: &Frame) -> Frame {
+    Frame::new(like.size(), like.kind())
+}
+
+/// `frame` with only the items that reach into `band` (top and bottom on
+/// the page, in points), where `ts` takes the frame to the page; none if
+/// nothing does. Tags and links draw nothing and are left out.
+fn prune(frame: &Frame, ts: Transform, band: (f64, f64)) -> Option<Frame> {
+    let mut kept = empty(frame);
+    for (pos, item) in frame.items() {
+        let at = ts.pre_concat(Transform::translate(pos.x, pos.y));
+        let item = match item {
+            FrameItem::Group(group) => {
+                let Some(inner) = prune(&group.frame, at.pre_concat(group.transform), band) else { continue };
+                FrameItem::Group(GroupItem { frame: inner, ..group.clone() })
+            }
+            FrameItem::Tag(_) | FrameItem::Link(..) => continue,
+            other => {
+                let Some(extent) = extent(other) else { continue };
+                if !reaches(extent, at, band) {
+                    continue;
+                }
+                other.clone()
+            }
+        };
+        kept.push(*pos, item);
+    }
+    kept.items().next().is_some().then_some(kept)
+}
+
+/// Whether the rectangle `extent` (left, top, right, bottom), taken to the
+/// page by `ts`, reaches into `band`.
+fn reaches((x0, y0, x1, y1): (f64, f64, f64, f64), ts: Transform, band: (f64, f64)) -> bool {
+    let ys = [(x0, y0), (x1, y0), (x0, y1), (x1, y1)]
+        .map(|(x, y)| Point::new(Abs::pt(x), Abs::pt(y)).transform(ts).y.to_pt());
+    let (top, bottom) = ys.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &y| (a.min(y), b.max(y)));
+    bottom >= band.0 && top <= band.1
+}
+
+/// Where an item can put ink, around its position (left, top, right,
+/// bottom, in points): more than it does, never less.
+fn extent(item: &FrameItem) -> Option<(f64, f64, f64, f64)> {
+    match item {
+        FrameItem::Text(text) => {
+            let size = text.size.to_pt();
+            let face = text.font.ttf();
+            let per_unit = size / text.font.units_per_em();
+            let bbox = face.global_bounding_box();
+            // Offsets and vertical advances move glyphs off the baseline.
+            let moved: f64 = text.glyphs.iter().map(|g| g.y_advance.get().abs()).sum::<f64>() * size
+                + text.glyphs.iter().map(|g| g.y_offset.get().abs()).fold(0.0, f64::max) * size;
+            let stroke = text.stroke.as_ref().map_or(0.0, |s| s.thickness.to_pt());
+            let spread = moved + stroke;
+            Some((
+                -size - spread,
+                -f64::from(bbox.y_max) * per_unit - spread,
+                text.width().to_pt() + size + spread,
+                -f64::from(bbox.y_min) * per_unit + spread,
+            ))
+        }
+        FrameItem::Shape(shape, _) => {
+            let (x0, y0, x1, y1) = match &shape.geometry {
+                Geometry::Line(to) => {
+                    (to.x.to_pt().min(0.0), to.y.to_pt().min(0.0), to.x.to_pt().max(0.0), to.y.to_pt().max(0.0))
+                }
+                Geometry::Rect(size) => (0.0, 0.0, size.x.to_pt(), size.y.to_pt()),
+                Geometry::Curve(curve) => curve_box(curve.0.iter())?,
+            };
+            // A miter can reach `miter_limit` half-widths out.
+            let out = shape.stroke.as_ref().map_or(0.0, |s| s.thickness.to_pt() * s.miter_limit.get().max(1.0)) + 1.0;
+            Some((x0 - out, y0 - out, x1 + out, y1 + out))
+        }
+        FrameItem::Image(_, size, _) => Some((0.0, 0.0, size.x.to_pt(), size.y.to_pt())),
+        FrameItem::Group(_) | FrameItem::Tag(_) | FrameItem::Link(..) => None,
+    }
+}
+
+/// The box around a curve's points, control points included (the curve
+/// stays inside it).
+fn curve_box<'a>(items: impl Iterator<Item = &'a CurveItem>) -> Option<(f64, f64, f64, f64)> {
+    let points = items.flat_map(|item| match *item {
+        CurveItem::Move(p) | CurveItem::Line(p) => vec![p],
+        CurveItem::Cubic(a, b, c) => vec![a, b, c],
+        CurveItem::Close => vec![],
+    });
+    points.fold(None, |acc, p| {
+        let (x, y) = (p.x.to_pt(), p.y.to_pt());
+        Some(match acc {
+            None => (x, y, x, y),
+            Some((x0, y0, x1, y1)) => (x0.min(x), y0.min(y), x1.max(x), y1.max(y)),
+        })
+    })
+}
