@@ -7,7 +7,8 @@
 //! (with a margin for smoothing and rounding), each where the page puts it.
 //! Its picture is those items drawn on the page's own pixel grid, so it
 //! fits the picture of the whole page row for row. The browser works out
-//! the same rows (`preview.js`, `rows`): both sides round the same way.
+//! the same rows (`preview.js`, `pictureHeight` and `edge`): both sides
+//! round the same way.
 
 use std::hash::{Hash, Hasher};
 
@@ -25,14 +26,15 @@ const MARGIN: f64 = 6.0;
 
 /// Each band's hash: what it draws.
 pub fn hashes(page: &Page) -> Vec<u128> {
+    (0..BANDS).map(|k| typst::utils::hash128(&(&page.fill, kept(page, k).as_ref().map(Drawn)))).collect()
+}
+
+/// The items of `page` that reach into band `k`, margin included, where
+/// the page puts them; none if nothing does.
+fn kept(page: &Page, k: usize) -> Option<Frame> {
     let height = page.frame.height().to_pt();
-    (0..BANDS)
-        .map(|k| {
-            let (top, bottom) = (height * k as f64 / BANDS as f64, height * (k + 1) as f64 / BANDS as f64);
-            let kept = prune(&page.frame, Transform::identity(), (top - MARGIN, bottom + MARGIN));
-            typst::utils::hash128(&(&page.fill, kept.as_ref().map(Drawn)))
-        })
-        .collect()
+    let (top, bottom) = (height * k as f64 / BANDS as f64, height * (k + 1) as f64 / BANDS as f64);
+    prune(&page.frame, Transform::identity(), (top - MARGIN, bottom + MARGIN))
 }
 
 /// `width` within the narrowest and widest pictures of a page drawn, in
@@ -80,13 +82,13 @@ impl Hash for Drawn<'_> {
 }
 
 /// The height in pixels of the page's picture `width` pixels wide.
-pub fn picture_height(page: &Page, width: u32) -> u32 {
+fn picture_height(page: &Page, width: u32) -> u32 {
     (f64::from(width) * page.frame.height().to_pt() / page.frame.width().to_pt().max(1.0)).round().max(1.0) as u32
 }
 
 /// The rows of band `k` (or of the whole page, for `None`) in a picture of
 /// the page `height` pixels high.
-pub fn rows(k: Option<usize>, height: u32) -> std::ops::Range<u32> {
+fn rows(k: Option<usize>, height: u32) -> std::ops::Range<u32> {
     let edge = |k: usize| (f64::from(height) * k as f64 / BANDS as f64).round() as u32;
     match k {
         Some(k) => edge(k)..edge(k + 1),
@@ -94,24 +96,20 @@ pub fn rows(k: Option<usize>, height: u32) -> std::ops::Range<u32> {
     }
 }
 
-/// The page cut down to band `k` (or whole, for `None`) of its picture
-/// `width` pixels wide: a page as high as the band's rows, holding only the
-/// items that reach into it, drawn at `width / page width` pixels a point.
-pub fn band_page(page: &Page, k: Option<usize>, width: u32) -> Page {
+/// Band `k` of the page's picture `width` pixels wide (or the whole
+/// picture, for `None`), as a PNG: a page as high as the band's rows,
+/// holding only the items that reach into it, drawn at `width / page
+/// width` pixels a point.
+pub fn picture(page: &Page, k: Option<usize>, width: u32) -> Result<Vec<u8>, String> {
     let per_pt = f64::from(width) / page.frame.width().to_pt().max(1.0);
     let rows = rows(k, picture_height(page, width));
-    let height = page.frame.height().to_pt();
     let content = match k {
-        Some(k) => {
-            let (top, bottom) = (height * k as f64 / BANDS as f64, height * (k + 1) as f64 / BANDS as f64);
-            prune(&page.frame, Transform::identity(), (top - MARGIN, bottom + MARGIN))
-                .unwrap_or_else(|| empty(&page.frame))
-        }
+        Some(k) => kept(page, k).unwrap_or_else(|| empty(&page.frame)),
         None => page.frame.clone(),
     };
     let mut frame = Frame::hard(Size::new(page.frame.width(), Abs::pt(f64::from(rows.len() as u32) / per_pt)));
     frame.push(Point::with_y(Abs::pt(-f64::from(rows.start) / per_pt)), FrameItem::Group(GroupItem::new(content)));
-    Page { frame, ..page.clone() }
+    crate::export::png::page_picture(&Page { frame, ..page.clone() }, per_pt)
 }
 
 fn empty(like: &Frame) -> Frame {

@@ -16,7 +16,7 @@
 mod bands;
 pub mod server;
 mod source;
-pub mod tabs;
+mod tabs;
 
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -37,8 +37,8 @@ pub struct Preview {
     events: Mutex<Option<tokio::sync::watch::Sender<u64>>>,
     /// What each tab has in view, for the pictures sent with a change.
     views: Mutex<tabs::Views>,
-    /// Asked for by the page's requests that open an editor, so that no
-    /// other site can make them.
+    /// Asked for by the page's requests that act (open an editor, say what
+    /// a tab has in view), so that no other site can make them.
     pub token: String,
     pub folder: Folder,
     /// `--editor CMD`, with `{file}` and `{line}`.
@@ -318,9 +318,7 @@ impl Slot {
         {
             return Some(png.clone());
         }
-        let page = bands::band_page(&self.page, band, width);
-        let per_pt = f64::from(width) / self.page.frame.width().to_pt().max(1.0);
-        let png = Arc::new(crate::export::png::page_picture(&page, per_pt).ok()?);
+        let png = Arc::new(bands::picture(&self.page, band, width).ok()?);
         *picture = Some((width, png.clone()));
         Some(png)
     }

@@ -75,11 +75,10 @@ struct Pushed {
 pub(super) fn pictures(pages: &[Arc<Slot>], view: Option<&View>, sent: &mut Sent) -> String {
     let mut wanted = Vec::new();
     for &n in view.map_or(&[][..], |v| &v.pages) {
-        let (Some(slot), Some(before)) = (n.checked_sub(1).and_then(|i| pages.get(i)), sent.0.get(n.wrapping_sub(1)))
-        else {
-            continue;
-        };
+        let Some(i) = n.checked_sub(1) else { continue };
+        let (Some(slot), Some(before)) = (pages.get(i), sent.0.get(i)) else { continue };
         let changed: Vec<usize> = (0..slot.bands.len()).filter(|&k| before.get(k) != Some(&slot.bands[k])).collect();
+        // As preview.js does: past half the bands, the whole page in one.
         if changed.len() > bands::BANDS / 2 {
             wanted.push((slot.clone(), n, None, slot.version));
         } else {

@@ -70,7 +70,10 @@ function apply(state) {
 
 // Resolves when the main thread is idle after the next frame.
 const afterPaint = () => new Promise((resolve) => {
-  requestAnimationFrame(() => (window.requestIdleCallback || setTimeout)(resolve, { timeout: 100 }));
+  requestAnimationFrame(() => {
+    if (window.requestIdleCallback) requestIdleCallback(resolve, { timeout: 100 });
+    else setTimeout(resolve, 0);
+  });
 });
 
 // Two at a time, as the server draws two at a time.
