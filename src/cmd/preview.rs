@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use super::session::{Session, font_store};
-use super::watch::{Watched, after_compile, stop_on_ctrl_c, watch_folder};
+use super::watch::{Watched, stop_on_ctrl_c, watch_folder};
 use super::{Failure, Outcome, Result};
 use crate::cli::{InputArgs, PreviewArgs};
 use crate::export::Format;
@@ -32,7 +32,7 @@ pub fn run(args: &PreviewArgs, format: MessageFormat) -> Result {
         eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
     }
     let watched = watch_folder(&mut session, &stop, &started, |session, files| {
-        build(session, &args.input, &preview, files, format);
+        build(session, &args.input, &preview, files, format)
     });
     stop.store(true, Ordering::SeqCst);
     let _ = server.join();
@@ -121,7 +121,13 @@ fn spawn_server(
 
 /// One build into the preview: the pages (the PDF is made when the
 /// download is asked for); or the error.
-fn build(session: &mut Session, input: &InputArgs, preview: &Preview, files: &mut Watched, format: MessageFormat) {
+fn build(
+    session: &mut Session,
+    input: &InputArgs,
+    preview: &Preview,
+    files: &mut Watched,
+    format: MessageFormat,
+) -> bool {
     let start = Instant::now();
     let mut compiled = false;
     let result = session.load(input).and_then(|job| {
@@ -149,9 +155,7 @@ fn build(session: &mut Session, input: &InputArgs, preview: &Preview, files: &mu
         }
     }
     // As in `watch`: a build that stopped at loading ages no results.
-    if compiled {
-        after_compile();
-    }
+    compiled
 }
 
 /// Opens `url` in the default browser.

@@ -2,8 +2,8 @@
 //!
 //! One [`Session`] (and so one typst World, and the last document as the
 //! first guess of the next layout) lives for the whole watch, so typst
-//! recompiles only what an edit touched; old cache entries are evicted after
-//! each build that compiled. The folder is watched, not single files, so
+//! recompiles only what an edit touched; old cache entries are evicted once
+//! after each build that compiled, when the watch is idle. The folder is watched, not single files, so
 //! editors that save by writing a new file and renaming it over the old one
 //! (vim, VS Code) are seen; only a change to the content of a file the
 //! report uses starts a build, and it starts as soon as the save ends (the
@@ -60,14 +60,25 @@ pub(super) fn stop_on_ctrl_c() -> Arc<AtomicBool> {
     stop
 }
 
+/// How long after a build typst's caches are aged ([`after_compile`]) if
+/// no save comes first. The eviction frees much of the heap, which takes
+/// a core for tens of milliseconds on a long report: right after the build
+/// it held back the browser showing the preview's new pages.
+const AGE_AFTER: Duration = Duration::from_millis(150);
+
+/// How often the watch looks at the stop flag while no event comes.
+const POLL: Duration = Duration::from_millis(100);
+
 /// Calls `build` once, says `started`, then calls it again on every save
 /// that changes a file the report uses, until `stop` is raised. `build`
-/// sets the files it used (`Watched::used`) when the report loads.
+/// sets the files it used (`Watched::used`) when the report loads, and says
+/// whether it compiled; typst's caches are aged once after each build that
+/// did, when the watch is idle or else before the next build.
 pub(super) fn watch_folder(
     session: &mut Session,
     stop: &AtomicBool,
     started: &str,
-    mut build: impl FnMut(&mut Session, &mut Watched),
+    mut build: impl FnMut(&mut Session, &mut Watched) -> bool,
 ) -> Result {
     let (tx, rx) = mpsc::channel();
     let watcher = notify::recommended_watcher(move |event| {
@@ -77,10 +88,15 @@ pub(super) fn watch_folder(
     watcher.watch(session.folder.root(), RecursiveMode::Recursive).map_err(|e| cannot_watch(&e))?;
     let mut files = Watched { folder: session.folder.clone(), used: Vec::new(), built: Vec::new() };
     files.built = files.contents();
-    build(session, &mut files);
+    let mut age_at = build(session, &mut files).then(|| Instant::now() + AGE_AFTER);
     say!("{started}");
     while !stop.load(Ordering::SeqCst) {
-        match rx.recv_timeout(Duration::from_millis(100)) {
+        if age_at.is_some_and(|at| Instant::now() >= at) {
+            age_at = None;
+            after_compile();
+        }
+        let wait = age_at.map_or(POLL, |at| at.saturating_duration_since(Instant::now()).min(POLL));
+        match rx.recv_timeout(wait) {
             Ok(Ok(event)) if files.changed(&event) => {
                 if !files.saved(&event) {
                     settle(&rx, &files);
@@ -94,7 +110,10 @@ pub(super) fn watch_folder(
                     continue;
                 }
                 files.built = now;
-                build(session, &mut files);
+                if age_at.take().is_some() {
+                    after_compile();
+                }
+                age_at = build(session, &mut files).then(|| Instant::now() + AGE_AFTER);
             }
             Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
@@ -113,7 +132,7 @@ struct Target {
 /// One build; prints one line with its time, or the errors. A build that
 /// loads updates the files watched; after a failed load they stay those of
 /// the last good one.
-fn build(session: &mut Session, args: &WatchArgs, target: &Target, files: &mut Watched) {
+fn build(session: &mut Session, args: &WatchArgs, target: &Target, files: &mut Watched) -> bool {
     let start = Instant::now();
     let mut compiled = false;
     let result = session.load(&args.input).and_then(|job| {
@@ -149,9 +168,7 @@ fn build(session: &mut Session, args: &WatchArgs, target: &Target, files: &mut W
     }
     // A build that stopped at loading (a YAML error) compiled nothing and
     // ages nothing, so typing through an error loses no results.
-    if compiled {
-        after_compile();
-    }
+    compiled
 }
 
 /// After a build that compiled: typst's caches keep what this compile
@@ -160,7 +177,7 @@ fn build(session: &mut Session, args: &WatchArgs, target: &Target, files: &mut W
 /// compiles, which makes an undo quick but every lookup slower (more
 /// results to choose from): the 10x report's one-figure rebuild took about
 /// 3 ms more, and an undo costs what any edit does.
-pub(super) fn after_compile() {
+fn after_compile() {
     comemo::evict(1);
     settle_heap();
 }

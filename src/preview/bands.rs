@@ -24,61 +24,86 @@ pub const BANDS: usize = 16;
 /// picture drawn (200 px for a page, a third of a pixel a point).
 const MARGIN: f64 = 6.0;
 
-/// Each band's hash: what it draws.
-pub fn hashes(page: &Page) -> Vec<u128> {
-    (0..BANDS).map(|k| typst::utils::hash128(&(&page.fill, kept(page, k).as_ref().map(Drawn)))).collect()
+/// What a page draws, as hashes: the whole page's, and each band's.
+pub struct Hashes {
+    pub page: u128,
+    pub bands: Vec<u128>,
+}
+
+/// The page's hashes, in one walk over its items: each item drawn is
+/// hashed once, with where the page puts it and the clips around it, and
+/// counted in every band it reaches (as [`kept`] keeps it). Left out: the
+/// introspection tags and links, which draw nothing but name places in
+/// the document that move when an edit earlier in it adds or takes away
+/// an element; and the source spans of text, shapes and images, which move
+/// when an earlier piece of the same text grows or shrinks.
+pub fn hashes(page: &Page) -> Hashes {
+    let mut items = vec![Vec::new(); BANDS];
+    let bands: Vec<(f64, f64)> = (0..BANDS).map(|k| band(page, k)).collect();
+    walk(&page.frame, Transform::identity(), 0, &mut |ts, clip, item| {
+        let Some(span) = extent(item).map(|e| vertical_span(e, ts)) else { return };
+        let hash = typst::utils::hash128(&(ts, clip, Leaf(item)));
+        for (k, band) in bands.iter().enumerate() {
+            if overlaps(span, *band) {
+                items[k].push(hash);
+            }
+        }
+    });
+    let bands: Vec<u128> = items.iter().map(|items| typst::utils::hash128(&(&page.fill, items))).collect();
+    Hashes { page: typst::utils::hash128(&(page.frame.size(), &bands)), bands }
+}
+
+/// Calls `visit` with each item of `frame` that is not a group, the
+/// transform that takes it to the page, and a hash of the clips around it.
+fn walk(frame: &Frame, ts: Transform, clip: u128, visit: &mut impl FnMut(Transform, u128, &FrameItem)) {
+    for (pos, item) in frame.items() {
+        let at = ts.pre_concat(Transform::translate(pos.x, pos.y));
+        match item {
+            FrameItem::Group(group) => {
+                let inner = at.pre_concat(group.transform);
+                let clip = group.clip.as_ref().map_or(clip, |path| typst::utils::hash128(&(clip, inner, path)));
+                walk(&group.frame, inner, clip, visit);
+            }
+            other => visit(at, clip, other),
+        }
+    }
+}
+
+/// An item as drawn, where it is put aside.
+struct Leaf<'a>(&'a FrameItem);
+
+impl Hash for Leaf<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match self.0 {
+            FrameItem::Text(text) => {
+                (&text.font, text.size, &text.fill, &text.stroke, &text.text).hash(state);
+                for g in &text.glyphs {
+                    (g.id, g.x_advance, g.x_offset, g.y_advance, g.y_offset).hash(state);
+                }
+            }
+            FrameItem::Shape(shape, _) => shape.hash(state),
+            FrameItem::Image(image, size, _) => (image, size).hash(state),
+            FrameItem::Group(_) | FrameItem::Tag(_) | FrameItem::Link(..) => {}
+        }
+    }
+}
+
+/// Band `k`'s top and bottom on the page, in points, margin included.
+fn band(page: &Page, k: usize) -> (f64, f64) {
+    let height = page.frame.height().to_pt();
+    (height * k as f64 / BANDS as f64 - MARGIN, height * (k + 1) as f64 / BANDS as f64 + MARGIN)
 }
 
 /// The items of `page` that reach into band `k`, margin included, where
 /// the page puts them; none if nothing does.
 fn kept(page: &Page, k: usize) -> Option<Frame> {
-    let height = page.frame.height().to_pt();
-    let (top, bottom) = (height * k as f64 / BANDS as f64, height * (k + 1) as f64 / BANDS as f64);
-    prune(&page.frame, Transform::identity(), (top - MARGIN, bottom + MARGIN))
+    prune(&page.frame, Transform::identity(), band(page, k))
 }
 
 /// `width` within the narrowest and widest pictures of a page drawn, in
 /// pixels (`preview.js` keeps to the same).
 pub fn clamp_width(width: u32) -> u32 {
     width.clamp(200, 4000)
-}
-
-/// What the page draws, as a hash.
-pub fn drawn(page: &Page) -> u128 {
-    typst::utils::hash128(&(&page.fill, Drawn(&page.frame)))
-}
-
-/// A frame as drawn. Left out: the introspection tags and links, which
-/// draw nothing but name places in the document that move when an edit
-/// earlier in it adds or takes away an element; and the source spans of
-/// text, shapes and images, which move when an earlier piece of the same
-/// text grows or shrinks.
-struct Drawn<'a>(&'a Frame);
-
-impl Hash for Drawn<'_> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.0.size().hash(state);
-        for (position, item) in self.0.items() {
-            match item {
-                FrameItem::Tag(_) | FrameItem::Link(..) => continue,
-                FrameItem::Group(group) => {
-                    position.hash(state);
-                    group.transform.hash(state);
-                    group.clip.hash(state);
-                    Drawn(&group.frame).hash(state);
-                }
-                FrameItem::Text(text) => {
-                    position.hash(state);
-                    (&text.font, text.size, &text.fill, &text.stroke, &text.text).hash(state);
-                    for g in &text.glyphs {
-                        (g.id, g.x_advance, g.x_offset, g.y_advance, g.y_offset).hash(state);
-                    }
-                }
-                FrameItem::Shape(shape, _) => (position, shape).hash(state),
-                FrameItem::Image(image, size, _) => (position, image, size).hash(state),
-            }
-        }
-    }
 }
 
 /// The height in pixels of the page's picture `width` pixels wide.
@@ -131,7 +156,7 @@ fn prune(frame: &Frame, ts: Transform, band: (f64, f64)) -> Option<Frame> {
             FrameItem::Tag(_) | FrameItem::Link(..) => continue,
             other => {
                 let Some(extent) = extent(other) else { continue };
-                if !reaches(extent, at, band) {
+                if !overlaps(vertical_span(extent, at), band) {
                     continue;
                 }
                 other.clone()
@@ -142,12 +167,16 @@ fn prune(frame: &Frame, ts: Transform, band: (f64, f64)) -> Option<Frame> {
     kept.items().next().is_some().then_some(kept)
 }
 
-/// Whether the rectangle `extent` (left, top, right, bottom), taken to the
-/// page by `ts`, reaches into `band`.
-fn reaches((x0, y0, x1, y1): (f64, f64, f64, f64), ts: Transform, band: (f64, f64)) -> bool {
+/// The top and bottom on the page of the rectangle `extent` (left, top,
+/// right, bottom), taken there by `ts`.
+fn vertical_span((x0, y0, x1, y1): (f64, f64, f64, f64), ts: Transform) -> (f64, f64) {
     let ys = [(x0, y0), (x1, y0), (x0, y1), (x1, y1)]
         .map(|(x, y)| Point::new(Abs::pt(x), Abs::pt(y)).transform(ts).y.to_pt());
-    let (top, bottom) = ys.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &y| (a.min(y), b.max(y)));
+    ys.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &y| (a.min(y), b.max(y)))
+}
+
+/// Whether a span from top to bottom reaches into `band`.
+fn overlaps((top, bottom): (f64, f64), band: (f64, f64)) -> bool {
     bottom >= band.0 && top <= band.1
 }
 
@@ -204,4 +233,64 @@ fn curve_box<'a>(items: impl Iterator<Item = &'a CurveItem>) -> Option<(f64, f64
             Some((x0, y0, x1, y1)) => (x0.min(x), y0.min(y), x1.max(x), y1.max(y)),
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use typst::foundations::Smart;
+    use typst::layout::Sides;
+    use typst::syntax::Span;
+    use typst::visualize::{Color, Curve};
+
+    /// A bar 2 pt high at `y`, across `width`.
+    fn bar(y: f64, width: f64) -> (Point, FrameItem) {
+        let shape = Geometry::Rect(Size::new(Abs::pt(width), Abs::pt(2.0))).filled(Color::BLACK);
+        (Point::with_y(Abs::pt(y)), FrameItem::Shape(shape, Span::detached()))
+    }
+
+    /// A page 100 × 160 pt (bands 10 pt high) with bars at `ys`, one
+    /// inside a moved and clipped group.
+    fn page(ys: &[f64]) -> Page {
+        let mut frame = Frame::hard(Size::new(Abs::pt(100.0), Abs::pt(160.0)));
+        for &y in ys {
+            let (at, item) = bar(y, 80.0);
+            frame.push(at, item);
+        }
+        let mut inner = Frame::hard(Size::new(Abs::pt(50.0), Abs::pt(20.0)));
+        let (at, item) = bar(5.0, 50.0);
+        inner.push(at, item);
+        inner.clip(Curve::rect(Size::new(Abs::pt(30.0), Abs::pt(20.0))));
+        frame.push(Point::new(Abs::pt(10.0), Abs::pt(90.0)), FrameItem::Group(GroupItem::new(inner)));
+        Page {
+            frame,
+            bleed: Sides::splat(Abs::zero()),
+            fill: Smart::Auto,
+            numbering: None,
+            supplement: Default::default(),
+            number: 1,
+        }
+    }
+
+    #[test]
+    fn a_band_hashes_as_what_its_picture_draws() {
+        let whole = page(&[3.0, 50.0, 77.0, 150.0]);
+        let hashes = hashes(&whole);
+        for k in 0..BANDS {
+            let frame = kept(&whole, k).unwrap_or_else(|| empty(&whole.frame));
+            let alone = Page { frame, ..whole.clone() };
+            assert_eq!(super::hashes(&alone).bands[k], hashes.bands[k], "band {k}");
+        }
+    }
+
+    #[test]
+    fn moving_a_bar_changes_the_bands_it_leaves_and_reaches_only() {
+        let (before, after) = (hashes(&page(&[3.0, 50.0])), hashes(&page(&[3.0, 120.0])));
+        let changed: Vec<usize> = (0..BANDS).filter(|&k| before.bands[k] != after.bands[k]).collect();
+        // The bar spans 49..53 pt with its 1 pt of smoothing, then
+        // 119..123; a band reaches 6 pt past its 10 pt.
+        assert_eq!(changed, [4, 5, 11, 12]);
+        assert_ne!(before.page, after.page);
+        assert_eq!(hashes(&page(&[3.0, 50.0])).page, before.page);
+    }
 }

@@ -73,13 +73,12 @@ pub struct PdfInput {
 /// drawings once made.
 struct Slot {
     page: Page,
-    /// typst's hash of the page (cached in its frames: cheap), and of what
-    /// it draws, which decides whether it changed when typst's differs.
+    /// typst's hash of the page (cached in its frames: cheap), and what it
+    /// and each band draw, which decide whether it changed when typst's
+    /// differs.
     hash: u128,
-    drawn: u128,
+    drawn: bands::Hashes,
     version: u64,
-    /// What each band draws, worked out when the page is next compared.
-    band_hashes: OnceLock<Vec<u128>>,
     /// The version each band last changed at.
     bands: Vec<u64>,
     /// The text layer.
@@ -159,8 +158,8 @@ impl Preview {
                 if let Some(slot) = last.filter(|s| s.hash == hash) {
                     return slot.clone();
                 }
-                let drawn = bands::drawn(page);
-                if let Some(slot) = last.filter(|s| s.drawn == drawn) {
+                let drawn = bands::hashes(page);
+                if let Some(slot) = last.filter(|s| s.drawn.page == drawn.page) {
                     return slot.clone();
                 }
                 Arc::new(Slot::new(page.clone(), hash, drawn, version, last.map(|s| &**s)))
@@ -283,22 +282,16 @@ impl Preview {
 impl Slot {
     /// The page at `version`, in place of `last` (the page that was there):
     /// its bands that draw as `last`'s did keep their versions.
-    fn new(page: Page, hash: u128, drawn: u128, version: u64, last: Option<&Slot>) -> Self {
-        let band_hashes = OnceLock::new();
+    fn new(page: Page, hash: u128, drawn: bands::Hashes, version: u64, last: Option<&Slot>) -> Self {
         let bands = match last {
             Some(last) if last.page.frame.size() == page.frame.size() => {
-                let now = band_hashes.get_or_init(|| bands::hashes(&page));
-                let before = last.band_hashes();
+                let (now, before) = (&drawn.bands, &last.drawn.bands);
                 now.iter().zip(before).zip(&last.bands).map(|((a, b), &v)| if a == b { v } else { version }).collect()
             }
             _ => vec![version; bands::BANDS],
         };
         let pictures = (0..=bands::BANDS).map(|_| Mutex::new(None)).collect();
-        Self { page, hash, drawn, version, band_hashes, bands, text: OnceLock::new(), pictures }
-    }
-
-    fn band_hashes(&self) -> &[u128] {
-        self.band_hashes.get_or_init(|| bands::hashes(&self.page))
+        Self { page, hash, drawn, version, bands, text: OnceLock::new(), pictures }
     }
 
     /// Band `band` of the page (or the whole page) as a PNG of the page

@@ -11,6 +11,7 @@ const counter = document.getElementById("counter");
 const banner = document.getElementById("banner");
 const bannerText = document.getElementById("banner-text");
 const sourceEl = document.getElementById("source");
+const lost = document.getElementById("lost");
 const token = document.body.dataset.token;
 let editor = false;
 let count = 0;
@@ -52,20 +53,27 @@ function apply(state) {
       nearness.observe(el);
       seen.observe(el);
     }
-    el.style.aspectRatio = `${p.w} / ${p.h}`;
-    el.dataset.w = p.w;
-    if (pagesEl.classList.contains("actual")) el.style.width = `${(p.w * 96) / 72}px`;
+    // Written only when they change: each write makes the next read of a
+    // size lay out every page again.
+    const size = `${p.w} / ${p.h}`;
+    if (el.dataset.size !== size) {
+      el.dataset.size = size;
+      el.style.aspectRatio = size;
+      el.dataset.w = p.w;
+      if (pagesEl.classList.contains("actual")) el.style.width = `${(p.w * 96) / 72}px`;
+    }
     el.want = p;
     if (el.dataset.v !== String(p.v)) {
       el.dataset.v = String(p.v);
-      if (near.has(el)) now.push(update(el));
+      if (inView.has(el)) now.push(update(el));
       else stale.add(el);
     }
   });
   updateCounter();
-  // The pages out of view are fetched once those in view are on the
-  // screen, nearest first: their work would hold back that frame.
-  Promise.all(now).then(afterPaint).then(drain);
+  // The other pages are fetched once those in view are on the screen,
+  // nearest first: their work (here and in the server) would hold back
+  // that frame.
+  Promise.all(now).then(drain);
 }
 
 // Resolves when the main thread is idle after the next frame.
@@ -145,8 +153,8 @@ function picture(src, className) {
 // laid over it (transparent, to select, find and click). After an edit
 // only the bands that changed are fetched, and laid over the picture. The
 // new pictures go in together as soon as they have all arrived; the text
-// layer follows once they are on the screen (it is not seen, and parsing
-// and laying it out would hold back that frame).
+// layer is fetched once they are on the screen (it is not seen, and making,
+// parsing and laying it out would hold back that frame).
 const widthOf = (el) => Math.min(4000, Math.max(200, Math.round(el.clientWidth * (window.devicePixelRatio || 1))));
 
 // The picture sent with the state, if there is one, or where to fetch it.
@@ -170,8 +178,6 @@ async function update(el) {
   const pictures = changed === null
     ? [picture(source(n, null, p.v, width), "picture")]
     : changed.map((k) => picture(source(n, k, p.b[k], width), "band"));
-  const text = fetch(`/pages/${n}.text.svg?v=${v}`).then((r) => (r.ok ? r.text() : Promise.reject(r.status)));
-  text.catch(() => {});
   try {
     await Promise.all(pictures.map((img) => img.decode()));
   } catch (_) {
@@ -194,9 +200,13 @@ async function update(el) {
     });
   }
   el.shown = { width, bands: p.b.slice() };
+  await afterPaint();
+  if (el.dataset.v !== v) return;
   let layer;
   try {
-    [layer] = await Promise.all([text, afterPaint()]);
+    const r = await fetch(`/pages/${n}.text.svg?v=${v}`);
+    if (!r.ok) return;
+    layer = await r.text();
   } catch (_) {
     return;
   }
@@ -211,8 +221,10 @@ async function update(el) {
 
 function showError(error) {
   if (!error) {
-    banner.hidden = true;
-    bannerText.textContent = "";
+    if (!banner.hidden) {
+      banner.hidden = true;
+      bannerText.textContent = "";
+    }
     return;
   }
   bannerText.textContent = error.text;
@@ -225,7 +237,8 @@ function updateCounter() {
   for (const el of pagesEl.children) {
     if (el.getBoundingClientRect().top - 80 <= 0) current = Number(el.id.slice(5));
   }
-  counter.textContent = count ? `第 ${top > 0 ? 1 : current} / ${count} 页` : "…";
+  const text = count ? `第 ${top > 0 ? 1 : current} / ${count} 页` : "…";
+  if (counter.textContent !== text) counter.textContent = text;
 }
 
 function zoom(actual) {
@@ -274,10 +287,10 @@ window.addEventListener("scroll", updateCounter, { passive: true });
 
 const events = new EventSource(`/events?tab=${tab}`);
 events.onmessage = (e) => {
-  document.getElementById("lost").hidden = true;
+  lost.hidden = true;
   if (!e.data) return;
   const message = JSON.parse(e.data);
   pushed = new Map(message.pictures.map((p) => [key(p.n, p.k, p.v, p.w), `data:image/png;base64,${p.png}`]));
   apply(message.state);
 };
-events.onerror = () => { document.getElementById("lost").hidden = false; };
+events.onerror = () => { lost.hidden = false; };
