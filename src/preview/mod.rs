@@ -78,8 +78,8 @@ struct Slot {
     /// differs.
     hash: u128,
     drawn: bands::Hashes,
-    version: u64,
-    /// The version each band last changed at.
+    /// The version each band last changed at; the page's is the newest
+    /// (a page that draws otherwise has a band that does).
     bands: Vec<u64>,
     /// The text layer.
     text: OnceLock<Arc<str>>,
@@ -122,11 +122,10 @@ impl Preview {
     pub fn new(folder: Folder, editor: Option<String>, pdf_name: String) -> Arc<Self> {
         let (events, _) = tokio::sync::watch::channel(0);
         let token = token();
-        let views = Mutex::default();
         Arc::new(Self {
             state: Mutex::default(),
             events: Mutex::new(Some(events)),
-            views,
+            views: Mutex::default(),
             token,
             folder,
             editor,
@@ -291,7 +290,12 @@ impl Slot {
             _ => vec![version; bands::BANDS],
         };
         let pictures = (0..=bands::BANDS).map(|_| Mutex::new(None)).collect();
-        Self { page, hash, drawn, version, bands, text: OnceLock::new(), pictures }
+        Self { page, hash, drawn, bands, text: OnceLock::new(), pictures }
+    }
+
+    /// The version the page last changed at.
+    fn version(&self) -> u64 {
+        self.bands.iter().copied().max().unwrap_or_default()
     }
 
     /// Band `band` of the page (or the whole page) as a PNG of the page
@@ -322,7 +326,7 @@ fn shown(state: &State, editor: bool) -> String {
         .pages
         .iter()
         .map(|slot| PageShown {
-            v: slot.version,
+            v: slot.version(),
             w: slot.page.frame.width().to_pt(),
             h: slot.page.frame.height().to_pt(),
             b: slot.bands.clone(),

@@ -80,7 +80,7 @@ pub(super) fn pictures(pages: &[Arc<Slot>], view: Option<&View>, sent: &mut Sent
         let changed: Vec<usize> = (0..slot.bands.len()).filter(|&k| before.get(k) != Some(&slot.bands[k])).collect();
         // As preview.js does: past half the bands, the whole page in one.
         if changed.len() > bands::BANDS / 2 {
-            wanted.push((slot.clone(), n, None, slot.version));
+            wanted.push((slot.clone(), n, None, slot.version()));
         } else {
             wanted.extend(changed.into_iter().map(|k| (slot.clone(), n, Some(k), slot.bands[k])));
         }
