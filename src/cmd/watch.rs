@@ -88,6 +88,9 @@ pub(super) fn watch_folder(
     watcher.watch(session.folder.root(), RecursiveMode::Recursive).map_err(|e| cannot_watch(&e))?;
     let mut files = Watched { folder: session.folder.clone(), used: Vec::new(), built: Vec::new() };
     files.built = files.contents();
+    // Every table cell through a cache entry of its own: a rebuild takes an
+    // unchanged cell in one look-up (typst-layout, vendor/typst-layout/BAOGAO.md 6).
+    typst_layout::memoize_cells(true);
     let mut age_at = build(session, &mut files).then(|| Instant::now() + AGE_AFTER);
     say!("{started}");
     while !stop.load(Ordering::SeqCst) {

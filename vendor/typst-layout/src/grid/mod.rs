@@ -5,10 +5,16 @@ mod rowspans;
 
 pub use self::layouter::GridLayouter;
 
+use comemo::{Track, Tracked, TrackedMut};
+use typst_library::World;
 use typst_library::diag::SourceResult;
-use typst_library::engine::Engine;
+use typst_library::engine::{Engine, Route, Sink, Traced};
 use typst_library::foundations::{Content, NativeElement, Packed, StyleChain};
-use typst_library::introspection::{Location, Locator, SplitLocator, Tag, TagFlags};
+use typst_library::introspection::{
+    Introspector, Location, Locator, LocatorLink, SplitLocator, Tag, TagFlags,
+};
+use typst_library::Library;
+use typst_utils::{LazyHash, Protected};
 use typst_library::layout::grid::resolve::Cell;
 use typst_library::layout::{
     Fragment, FrameItem, FrameParent, GridCell, GridElem, Inherit, Point, Regions,
@@ -28,6 +34,64 @@ use self::rowspans::{Rowspan, UnbreakableRowGroup};
 /// footers, it indicates the index of the header/footer among all. See the
 /// [`Locator`] docs for more details on the concepts behind this.
 pub fn layout_cell(
+    cell: &Cell,
+    engine: &mut Engine,
+    locator: Locator,
+    styles: StyleChain,
+    regions: Regions,
+    is_repeated: bool,
+) -> SourceResult<Fragment> {
+    // baogao: in a watch, one cache entry for the whole cell (see
+    // `crate::memoize_cells`).
+    if !crate::memoizes_cells() {
+        return layout_cell_impl(cell, engine, locator, styles, regions, is_repeated);
+    }
+    layout_cell_memoized(
+        cell,
+        engine.world,
+        engine.library,
+        engine.introspector.into_raw(),
+        engine.traced,
+        TrackedMut::reborrow_mut(&mut engine.sink),
+        engine.route.track(),
+        locator.track(),
+        styles,
+        regions,
+        is_repeated,
+    )
+}
+
+/// baogao: [`layout_cell_impl`], memoized: its tags, its location and its
+/// body's layout taken from one cache entry.
+#[comemo::memoize]
+#[allow(clippy::too_many_arguments)]
+fn layout_cell_memoized(
+    cell: &Cell,
+    world: Tracked<dyn World + '_>,
+    library: &LazyHash<Library>,
+    introspector: Tracked<dyn Introspector + '_>,
+    traced: Tracked<Traced>,
+    sink: TrackedMut<Sink>,
+    route: Tracked<Route>,
+    locator: Tracked<Locator>,
+    styles: StyleChain,
+    regions: Regions,
+    is_repeated: bool,
+) -> SourceResult<Fragment> {
+    let link = LocatorLink::new(locator);
+    let mut engine = Engine {
+        library,
+        world,
+        introspector: Protected::from_raw(introspector),
+        traced,
+        sink,
+        route: Route::extend(route),
+    };
+    layout_cell_impl(cell, &mut engine, Locator::link(&link), styles, regions, is_repeated)
+}
+
+/// Lays the cell out (typst's `layout_cell`).
+fn layout_cell_impl(
     cell: &Cell,
     engine: &mut Engine,
     locator: Locator,
